@@ -1,0 +1,333 @@
+// The constraint engine: checks a parsed request body against the generated shape tables and reports every
+// problem at once, the way AWS's ValidationException does. Validators are compiled once per operation at
+// start-up (regexes included), so a request only walks closures.
+import { ValidationException, type FieldError, type ValidationErrorCode } from '../errors.js';
+import { shapes } from './generated/shapes.js';
+import { operations, operationNames, type OperationName } from './generated/operations.js';
+import type { Constraints, MemberDef, ShapeDef } from './shape-types.js';
+
+type Check = (value: unknown, path: string, errors: FieldError[]) => void;
+
+/** AWS reports field paths in dotted lowerCamel without list indices, e.g. `project.expectedCustomerSpend.amount`. */
+export function fieldPath(parent: string, member: string): string {
+  const camel = member.charAt(0).toLowerCase() + member.slice(1);
+  return parent ? `${parent}.${camel}` : camel;
+}
+
+/** RFC 3339 date-time: any offset, 0–9 fractional digits (decision 3). */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export function parseTimestamp(text: string): number | null {
+  const m = RFC3339.exec(text);
+  if (!m) return null;
+  const ms = Date.parse(text.toUpperCase().replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Smithy patterns are ECMA-262 except the `(?s)` inline flag, which JavaScript spells as the `s` flag. */
+export function compilePattern(pattern: string): RegExp {
+  let source = pattern;
+  let flags = '';
+  if (source.includes('(?s)')) {
+    source = source.replace('(?s)', '');
+    flags += 's';
+  }
+  if (/\\p\{/.test(source)) flags += 'u';
+  return new RegExp(source, flags);
+}
+
+function describe(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+function push(errors: FieldError[], path: string, code: ValidationErrorCode, message: string): void {
+  errors.push({ FieldName: path, Message: message, Code: code });
+}
+
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+/** Length in Unicode code points, as Smithy counts it. */
+function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+class Compiler {
+  private readonly cache = new Map<string, Check>();
+
+  shape(name: string): Check {
+    const cached = this.cache.get(name);
+    if (cached) return cached;
+    // Placeholder so recursive shapes resolve lazily.
+    let compiled: Check | undefined;
+    const lazy: Check = (v, p, e) => compiled!(v, p, e);
+    this.cache.set(name, lazy);
+    compiled = this.build(name);
+    this.cache.set(name, compiled);
+    return compiled;
+  }
+
+  private build(name: string): Check {
+    switch (name) {
+      case 'smithy.api#String':
+        return this.stringCheck({});
+      case 'smithy.api#Integer':
+        return this.numberCheck({}, true);
+      case 'smithy.api#Boolean':
+        return (v, p, e) => {
+          if (typeof v !== 'boolean') push(e, p, 'INVALID_VALUE', `Expected a boolean but found ${jsonKind(v)}.`);
+        };
+      case 'smithy.api#Unit':
+        return () => {};
+    }
+    const def = shapes[name];
+    if (!def) throw new Error(`validator: unknown shape ${name}`);
+    return this.fromDef(def, {});
+  }
+
+  /** A member's check: its target's check with the member's own constraints layered on top. */
+  member(def: MemberDef): Check {
+    const own: Constraints = {};
+    if (def.length) own.length = def.length;
+    if (def.pattern !== undefined) own.pattern = def.pattern;
+    if (def.range) own.range = def.range;
+    if (!own.length && own.pattern === undefined && !own.range) return this.shape(def.target);
+    const target = shapes[def.target];
+    if (target) return this.fromDef(target, own);
+    if (def.target === 'smithy.api#String') return this.stringCheck(own);
+    if (def.target === 'smithy.api#Integer') return this.numberCheck(own, true);
+    return this.shape(def.target);
+  }
+
+  private fromDef(def: ShapeDef, extra: Constraints): Check {
+    const c: Constraints = {
+      length: extra.length ?? def.length,
+      pattern: extra.pattern ?? def.pattern,
+      range: extra.range ?? def.range,
+    };
+    // Smithy applies both the member's and the target's constraints; keep the target's too when they differ.
+    const both = (first: Check, second: Check | null): Check =>
+      second ? (v, p, e) => {
+        const before = e.length;
+        first(v, p, e);
+        if (e.length === before) second(v, p, e);
+      } : first;
+    switch (def.type) {
+      case 'structure':
+        return both(this.structureCheck(def.members), null);
+      case 'union':
+        return this.unionCheck(def.members);
+      case 'list':
+        return this.listCheck(def.member, c);
+      case 'map':
+        return this.mapCheck(def.key, def.value, c);
+      case 'enum':
+        return this.enumCheck(def.values);
+      case 'string': {
+        const merged = this.stringCheck(c);
+        const targetOnly =
+          extra.pattern !== undefined && def.pattern !== undefined && extra.pattern !== def.pattern
+            ? this.stringCheck({ pattern: def.pattern })
+            : null;
+        return both(merged, targetOnly);
+      }
+      case 'integer':
+      case 'long':
+        return this.numberCheck(c, true);
+      case 'float':
+      case 'double':
+        return this.numberCheck(c, false);
+      case 'boolean':
+        return (v, p, e) => {
+          if (typeof v !== 'boolean') push(e, p, 'INVALID_VALUE', `Expected a boolean but found ${jsonKind(v)}.`);
+        };
+      case 'timestamp':
+        return (v, p, e) => {
+          if (typeof v !== 'string') {
+            push(e, p, 'INVALID_VALUE', `Expected an RFC 3339 date-time string but found ${jsonKind(v)}.`);
+          } else if (parseTimestamp(v) === null) {
+            push(e, p, 'INVALID_STRING_FORMAT', `Value '${describe(v)}' is not an RFC 3339 date-time such as 2025-01-31T12:00:00Z.`);
+          }
+        };
+      case 'blob':
+      case 'document':
+        return () => {};
+    }
+  }
+
+  private structureCheck(members: Record<string, MemberDef>): Check {
+    const entries = Object.entries(members).map(([name, def]) => ({ name, required: def.required === true, check: this.member(def) }));
+    return (v, p, e) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+        push(e, p, 'INVALID_VALUE', `Expected an object but found ${jsonKind(v)}.`);
+        return;
+      }
+      const record = v as Record<string, unknown>;
+      for (const m of entries) {
+        const value = record[m.name];
+        const path = fieldPath(p, m.name);
+        if (value === undefined || value === null) {
+          if (m.required) push(e, path, 'REQUIRED_FIELD_MISSING', 'Member must not be null.');
+          continue;
+        }
+        m.check(value, path, e);
+      }
+    };
+  }
+
+  private unionCheck(members: Record<string, MemberDef>): Check {
+    const entries = Object.entries(members).map(([name, def]) => ({ name, check: this.member(def) }));
+    const names = entries.map((m) => m.name).join(', ');
+    return (v, p, e) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+        push(e, p, 'INVALID_VALUE', `Expected an object with exactly one of ${names} but found ${jsonKind(v)}.`);
+        return;
+      }
+      const record = v as Record<string, unknown>;
+      const set = entries.filter((m) => record[m.name] !== undefined && record[m.name] !== null);
+      if (set.length !== 1) {
+        const found = set.length === 0 ? 'none' : set.map((m) => m.name).join(' and ');
+        push(e, p, 'INVALID_VALUE', `Exactly one of ${names} must be set, but found ${found}.`);
+        return;
+      }
+      set[0]!.check(record[set[0]!.name], fieldPath(p, set[0]!.name), e);
+    };
+  }
+
+  private listCheck(member: MemberDef, c: Constraints): Check {
+    const item = this.member(member);
+    const min = c.length?.min;
+    const max = c.length?.max;
+    return (v, p, e) => {
+      if (!Array.isArray(v)) {
+        push(e, p, 'INVALID_VALUE', `Expected a list but found ${jsonKind(v)}.`);
+        return;
+      }
+      if (min !== undefined && v.length < min) {
+        push(e, p, 'NOT_ENOUGH_VALUES', `Member must have length greater than or equal to ${min}.`);
+      }
+      if (max !== undefined && v.length > max) {
+        push(e, p, 'TOO_MANY_VALUES', `Member must have length less than or equal to ${max}.`);
+      }
+      for (const element of v) {
+        if (element === null) {
+          push(e, p, 'INVALID_VALUE', 'List elements must not be null.');
+          continue;
+        }
+        item(element, p, e);
+      }
+    };
+  }
+
+  private mapCheck(key: MemberDef, value: MemberDef, c: Constraints): Check {
+    const keyCheck = this.member(key);
+    const valueCheck = this.member(value);
+    return (v, p, e) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+        push(e, p, 'INVALID_VALUE', `Expected a map but found ${jsonKind(v)}.`);
+        return;
+      }
+      const entries = Object.entries(v as Record<string, unknown>);
+      if (c.length?.min !== undefined && entries.length < c.length.min) {
+        push(e, p, 'NOT_ENOUGH_VALUES', `Map must have at least ${c.length.min} entries.`);
+      }
+      if (c.length?.max !== undefined && entries.length > c.length.max) {
+        push(e, p, 'TOO_MANY_VALUES', `Map must have at most ${c.length.max} entries.`);
+      }
+      for (const [k, val] of entries) {
+        keyCheck(k, p, e);
+        valueCheck(val, `${p}.${k}`, e);
+      }
+    };
+  }
+
+  private enumCheck(values: string[]): Check {
+    const allowed = new Set(values);
+    const list = values.join(', ');
+    return (v, p, e) => {
+      if (typeof v !== 'string') {
+        push(e, p, 'INVALID_VALUE', `Expected a string but found ${jsonKind(v)}.`);
+      } else if (!allowed.has(v)) {
+        push(e, p, 'INVALID_ENUM_VALUE', `Value '${describe(v)}' is not one of: ${list}.`);
+      }
+    };
+  }
+
+  private stringCheck(c: Constraints): Check {
+    const regex = c.pattern !== undefined ? compilePattern(c.pattern) : null;
+    const pattern = c.pattern;
+    const min = c.length?.min;
+    const max = c.length?.max;
+    return (v, p, e) => {
+      if (typeof v !== 'string') {
+        push(e, p, 'INVALID_VALUE', `Expected a string but found ${jsonKind(v)}.`);
+        return;
+      }
+      if (min !== undefined || max !== undefined) {
+        const n = codePointLength(v);
+        if (min !== undefined && n < min) {
+          push(e, p, 'INVALID_STRING_FORMAT', `Member must have length greater than or equal to ${min}.`);
+          return;
+        }
+        if (max !== undefined && n > max) {
+          push(e, p, 'INVALID_STRING_FORMAT', `Member must have length less than or equal to ${max}.`);
+          return;
+        }
+      }
+      if (regex && !regex.test(v)) {
+        push(e, p, 'INVALID_STRING_FORMAT', `Value '${describe(v)}' must satisfy regular expression pattern: ${pattern}.`);
+      }
+    };
+  }
+
+  private numberCheck(c: Constraints, integer: boolean): Check {
+    const min = c.range?.min;
+    const max = c.range?.max;
+    return (v, p, e) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+        push(e, p, 'INVALID_VALUE', `Expected ${integer ? 'an integer' : 'a number'} but found ${jsonKind(v)}.`);
+        return;
+      }
+      if (min !== undefined && v < min) push(e, p, 'VALUE_OUT_OF_RANGE', `Member must have value greater than or equal to ${min}.`);
+      if (max !== undefined && v > max) push(e, p, 'VALUE_OUT_OF_RANGE', `Member must have value less than or equal to ${max}.`);
+    };
+  }
+}
+
+const compiler = new Compiler();
+
+/** One compiled validator per operation input, built at module load. */
+const inputValidators: ReadonlyMap<OperationName, Check> = new Map(
+  operationNames.map((name) => {
+    const input = operations[name].input;
+    return [name, input ? compiler.shape(input) : () => {}] as const;
+  }),
+);
+
+/** The top-level message in the style of AWS's framework validation. */
+export function validationMessage(errors: FieldError[]): string {
+  const parts = errors.map((err) => `Value at '${err.FieldName ?? ''}' failed to satisfy constraint: ${err.Message}`);
+  const n = errors.length;
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
+}
+
+/** Validates an operation's input; throws ValidationException (REQUEST_VALIDATION_FAILED) listing every problem. */
+export function validateInput(operation: OperationName, input: Record<string, unknown>): void {
+  const errors: FieldError[] = [];
+  inputValidators.get(operation)!(input, '', errors);
+  if (errors.length > 0) throw new ValidationException(validationMessage(errors), errors);
+}
+
+/** Validates any value against a named shape (used by tests and by handlers for nested documents). */
+export function validateShape(shape: string, value: unknown, path = ''): FieldError[] {
+  const errors: FieldError[] = [];
+  compiler.shape(shape)(value, path, errors);
+  return errors;
+}
