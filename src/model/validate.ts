@@ -6,7 +6,11 @@ import { shapes } from './generated/shapes.js';
 import { operations, operationNames, type OperationName } from './generated/operations.js';
 import type { Constraints, MemberDef, ShapeDef } from './shape-types.js';
 
-type Check = (value: unknown, path: string, errors: FieldError[]) => void;
+/**
+ * Checks `value` at `path`, appending problems to `errors`, and returns the value projected onto the model:
+ * unknown members and explicit nulls dropped (decision 4), so handlers only ever see modeled data.
+ */
+type Check = (value: unknown, path: string, errors: FieldError[]) => unknown;
 
 /** AWS reports field paths in dotted lowerCamel without list indices, e.g. `project.expectedCustomerSpend.amount`. */
 export function fieldPath(parent: string, member: string): string {
@@ -83,9 +87,10 @@ class Compiler {
       case 'smithy.api#Boolean':
         return (v, p, e) => {
           if (typeof v !== 'boolean') push(e, p, 'INVALID_VALUE', `Expected a boolean but found ${jsonKind(v)}.`);
+          return v;
         };
       case 'smithy.api#Unit':
-        return () => {};
+        return () => ({});
     }
     const def = shapes[name];
     if (!def) throw new Error(`validator: unknown shape ${name}`);
@@ -116,8 +121,9 @@ class Compiler {
     const both = (first: Check, second: Check | null): Check =>
       second ? (v, p, e) => {
         const before = e.length;
-        first(v, p, e);
+        const out = first(v, p, e);
         if (e.length === before) second(v, p, e);
+        return out;
       } : first;
     switch (def.type) {
       case 'structure':
@@ -147,6 +153,7 @@ class Compiler {
       case 'boolean':
         return (v, p, e) => {
           if (typeof v !== 'boolean') push(e, p, 'INVALID_VALUE', `Expected a boolean but found ${jsonKind(v)}.`);
+          return v;
         };
       case 'timestamp':
         return (v, p, e) => {
@@ -155,10 +162,11 @@ class Compiler {
           } else if (parseTimestamp(v) === null) {
             push(e, p, 'INVALID_STRING_FORMAT', `Value '${describe(v)}' is not an RFC 3339 date-time such as 2025-01-31T12:00:00Z.`);
           }
+          return v;
         };
       case 'blob':
       case 'document':
-        return () => {};
+        return (v) => v;
     }
   }
 
@@ -167,9 +175,10 @@ class Compiler {
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         push(e, p, 'INVALID_VALUE', `Expected an object but found ${jsonKind(v)}.`);
-        return;
+        return v;
       }
       const record = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
       for (const m of entries) {
         const value = record[m.name];
         const path = fieldPath(p, m.name);
@@ -177,8 +186,9 @@ class Compiler {
           if (m.required) push(e, path, 'REQUIRED_FIELD_MISSING', 'Member must not be null.');
           continue;
         }
-        m.check(value, path, e);
+        out[m.name] = m.check(value, path, e);
       }
+      return out;
     };
   }
 
@@ -188,16 +198,17 @@ class Compiler {
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         push(e, p, 'INVALID_VALUE', `Expected an object with exactly one of ${names} but found ${jsonKind(v)}.`);
-        return;
+        return v;
       }
       const record = v as Record<string, unknown>;
       const set = entries.filter((m) => record[m.name] !== undefined && record[m.name] !== null);
       if (set.length !== 1) {
         const found = set.length === 0 ? 'none' : set.map((m) => m.name).join(' and ');
         push(e, p, 'INVALID_VALUE', `Exactly one of ${names} must be set, but found ${found}.`);
-        return;
+        return v;
       }
-      set[0]!.check(record[set[0]!.name], fieldPath(p, set[0]!.name), e);
+      const only = set[0]!;
+      return { [only.name]: only.check(record[only.name], fieldPath(p, only.name), e) };
     };
   }
 
@@ -208,7 +219,7 @@ class Compiler {
     return (v, p, e) => {
       if (!Array.isArray(v)) {
         push(e, p, 'INVALID_VALUE', `Expected a list but found ${jsonKind(v)}.`);
-        return;
+        return v;
       }
       if (min !== undefined && v.length < min) {
         push(e, p, 'NOT_ENOUGH_VALUES', `Member must have length greater than or equal to ${min}.`);
@@ -216,13 +227,15 @@ class Compiler {
       if (max !== undefined && v.length > max) {
         push(e, p, 'TOO_MANY_VALUES', `Member must have length less than or equal to ${max}.`);
       }
+      const out: unknown[] = [];
       for (const element of v) {
         if (element === null) {
           push(e, p, 'INVALID_VALUE', 'List elements must not be null.');
           continue;
         }
-        item(element, p, e);
+        out.push(item(element, p, e));
       }
+      return out;
     };
   }
 
@@ -232,7 +245,7 @@ class Compiler {
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         push(e, p, 'INVALID_VALUE', `Expected a map but found ${jsonKind(v)}.`);
-        return;
+        return v;
       }
       const entries = Object.entries(v as Record<string, unknown>);
       if (c.length?.min !== undefined && entries.length < c.length.min) {
@@ -241,10 +254,12 @@ class Compiler {
       if (c.length?.max !== undefined && entries.length > c.length.max) {
         push(e, p, 'TOO_MANY_VALUES', `Map must have at most ${c.length.max} entries.`);
       }
+      const out: Record<string, unknown> = {};
       for (const [k, val] of entries) {
         keyCheck(k, p, e);
-        valueCheck(val, `${p}.${k}`, e);
+        if (val !== null) out[k] = valueCheck(val, `${p}.${k}`, e);
       }
+      return out;
     };
   }
 
@@ -257,6 +272,7 @@ class Compiler {
       } else if (!allowed.has(v)) {
         push(e, p, 'INVALID_ENUM_VALUE', `Value '${describe(v)}' is not one of: ${list}.`);
       }
+      return v;
     };
   }
 
@@ -268,22 +284,23 @@ class Compiler {
     return (v, p, e) => {
       if (typeof v !== 'string') {
         push(e, p, 'INVALID_VALUE', `Expected a string but found ${jsonKind(v)}.`);
-        return;
+        return v;
       }
       if (min !== undefined || max !== undefined) {
         const n = codePointLength(v);
         if (min !== undefined && n < min) {
           push(e, p, 'INVALID_STRING_FORMAT', `Member must have length greater than or equal to ${min}.`);
-          return;
+          return v;
         }
         if (max !== undefined && n > max) {
           push(e, p, 'INVALID_STRING_FORMAT', `Member must have length less than or equal to ${max}.`);
-          return;
+          return v;
         }
       }
       if (regex && !regex.test(v)) {
         push(e, p, 'INVALID_STRING_FORMAT', `Value '${describe(v)}' must satisfy regular expression pattern: ${pattern}.`);
       }
+      return v;
     };
   }
 
@@ -293,10 +310,11 @@ class Compiler {
     return (v, p, e) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
         push(e, p, 'INVALID_VALUE', `Expected ${integer ? 'an integer' : 'a number'} but found ${jsonKind(v)}.`);
-        return;
+        return v;
       }
       if (min !== undefined && v < min) push(e, p, 'VALUE_OUT_OF_RANGE', `Member must have value greater than or equal to ${min}.`);
       if (max !== undefined && v > max) push(e, p, 'VALUE_OUT_OF_RANGE', `Member must have value less than or equal to ${max}.`);
+      return v;
     };
   }
 }
@@ -307,7 +325,7 @@ const compiler = new Compiler();
 const inputValidators: ReadonlyMap<OperationName, Check> = new Map(
   operationNames.map((name) => {
     const input = operations[name].input;
-    return [name, input ? compiler.shape(input) : () => {}] as const;
+    return [name, input ? compiler.shape(input) : (): unknown => ({})] as const;
   }),
 );
 
@@ -318,11 +336,15 @@ export function validationMessage(errors: FieldError[]): string {
   return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
 }
 
-/** Validates an operation's input; throws ValidationException (REQUEST_VALIDATION_FAILED) listing every problem. */
-export function validateInput(operation: OperationName, input: Record<string, unknown>): void {
+/**
+ * Validates an operation's input and returns it projected onto the model (unknown members and nulls removed).
+ * Throws ValidationException (REQUEST_VALIDATION_FAILED) listing every problem.
+ */
+export function validateInput(operation: OperationName, input: Record<string, unknown>): Record<string, unknown> {
   const errors: FieldError[] = [];
-  inputValidators.get(operation)!(input, '', errors);
+  const clean = inputValidators.get(operation)!(input, '', errors) as Record<string, unknown>;
   if (errors.length > 0) throw new ValidationException(validationMessage(errors), errors);
+  return clean;
 }
 
 /** Validates any value against a named shape (used by tests and by handlers for nested documents). */

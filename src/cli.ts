@@ -1,0 +1,132 @@
+// The `partnercentral-local` command. `start` serves the API until SIGINT/SIGTERM.
+import { resolve } from 'node:path';
+import { loadCredentialsFile, type AuthMode } from './auth/authenticate.js';
+import { parseDuration } from './clock.js';
+import { defaultOptions, type LogLevel } from './config.js';
+import { startServer, type StartOptions } from './server.js';
+import { SchemaVersionError } from './store/sqlite-store.js';
+
+const USAGE = `Usage: partnercentral-local start [options]
+
+Serves the AWS Partner Central Selling API (partnercentral-selling 2022-07-26) locally.
+
+Options:
+  --port <n>                  port to listen on (env PORT; default 4580; 0 picks a free port)
+  --host <addr>               address to bind (env HOST; default 127.0.0.1)
+  --db <file>                 SQLite database file (env PCL_DB; default ./.partnercentral-local/state.db)
+  --in-memory                 keep state in memory only (lost on exit)
+  --auth <mode>               off | structural | strict (env PCL_AUTH; default structural)
+  --credentials <file>        JSON file: access key id -> { secretAccessKey, accountId, sessionToken? }
+  --default-account <id>      account for unknown access keys (default 111111111111)
+  --task-progression <mode>   immediate | async (default immediate)
+  --task-delay <duration>     with async progression: how long a task takes, e.g. 2s, 500ms (default 2s)
+  --task-polls <n>            with async progression: complete a task on its n-th read instead of by time
+  --seed <text>               seed the identifier source so runs are reproducible
+  --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info)
+  -h, --help                  show this help
+`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): StartOptions {
+  const base = defaultOptions();
+  const env = process.env;
+  const options: StartOptions = { runtime: {} };
+  const runtime = options.runtime!;
+  if (env.PORT) options.port = Number(env.PORT);
+  if (env.HOST) options.host = env.HOST;
+  if (env.PCL_DB) options.dbPath = env.PCL_DB;
+  if (env.PCL_AUTH) options.auth = env.PCL_AUTH as AuthMode;
+  if (env.PCL_LOG_LEVEL) options.logLevel = env.PCL_LOG_LEVEL as LogLevel;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const [name, inline] = flag.startsWith('--') && flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--port': options.port = Number(value()); break;
+      case '--host': options.host = value(); break;
+      case '--db': options.dbPath = value(); break;
+      case '--in-memory': options.inMemory = true; break;
+      case '--auth': options.auth = value() as AuthMode; break;
+      case '--credentials': options.credentialsFile = resolve(value()); break;
+      case '--default-account': options.defaultAccountId = value(); break;
+      case '--task-progression': runtime.taskProgression = value() as 'immediate' | 'async'; break;
+      case '--task-delay': {
+        const ms = parseDuration(value());
+        if (ms === null || ms < 0) throw new UsageError('--task-delay takes a duration such as 2s or 500ms');
+        runtime.taskDelayMs = ms;
+        break;
+      }
+      case '--task-polls': runtime.taskPolls = Number(value()); break;
+      case '--seed': options.seed = value(); break;
+      case '--log-level': options.logLevel = value() as LogLevel; break;
+      case '-h':
+      case '--help':
+        process.stdout.write(USAGE);
+        process.exit(0);
+      default:
+        throw new UsageError(`unknown option ${flag}`);
+    }
+  }
+  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) throw new UsageError('--port must be 0–65535');
+  if (options.auth !== undefined && !['off', 'structural', 'strict'].includes(options.auth)) throw new UsageError('--auth must be off, structural or strict');
+  if (runtime.taskProgression !== undefined && !['immediate', 'async'].includes(runtime.taskProgression)) throw new UsageError('--task-progression must be immediate or async');
+  if (runtime.taskPolls !== undefined && runtime.taskPolls !== null && (!Number.isInteger(runtime.taskPolls) || runtime.taskPolls < 1)) throw new UsageError('--task-polls must be a positive integer');
+  if (options.logLevel !== undefined && !['silent', 'error', 'warn', 'info', 'debug'].includes(options.logLevel)) throw new UsageError('--log-level must be silent, error, warn, info or debug');
+  if (options.defaultAccountId !== undefined && !/^\d{12}$/.test(options.defaultAccountId)) throw new UsageError('--default-account must be 12 digits');
+  if (options.credentialsFile) options.credentials = loadCredentialsFile(options.credentialsFile);
+  if (options.auth === 'strict' && (options.credentials?.size ?? 0) === 0) {
+    throw new UsageError('--auth strict needs --credentials <file> with at least one access key');
+  }
+  void base;
+  return options;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command !== 'start') {
+    process.stderr.write(`partnercentral-local: unknown command '${command}'\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  let options: StartOptions;
+  try {
+    options = parseArgs(rest);
+  } catch (err) {
+    process.stderr.write(`partnercentral-local: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let running;
+  try {
+    running = await startServer(options);
+  } catch (err) {
+    const message = err instanceof SchemaVersionError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? (err as Error).message
+      : err instanceof Error ? err.stack ?? err.message : String(err);
+    process.stderr.write(`partnercentral-local: could not start: ${message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const { log } = running.services;
+  log.info(`partnercentral-local listening on ${running.endpoint} (auth ${running.services.options.auth}, tasks ${running.services.runtime.taskProgression})`);
+  log.info(`data: ${running.services.store.location}`);
+  log.info(`control plane: ${running.endpoint}/_emulator/health`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received, shutting down`);
+    void running.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,71 @@
+// Options of one server instance: what the CLI flags, environment variables and startServer() accept, and
+// the part that the control plane may change at run time.
+import type { AuthMode, CredentialEntry } from './auth/authenticate.js';
+import type { ReasonCode } from './model/generated/types.js';
+
+export type TaskProgression = 'immediate' | 'async';
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+
+/** Settings the control plane can read and change while the server runs (`/_emulator/config`). */
+export interface RuntimeConfig {
+  /** `immediate`: a Start*Task call answers with the task already COMPLETE or FAILED (as AWS's Sandbox does). */
+  taskProgression: TaskProgression;
+  /** `async`: a task completes this many ms (business clock) after it started… */
+  taskDelayMs: number;
+  /** …or, when set, after it has been read this many times (Start replay or List). */
+  taskPolls: number | null;
+  /** When set, every new accept task fails with this outcome (fault injection). */
+  forcedTaskFailure: { reasonCode: ReasonCode; message: string } | null;
+  /** Delay before a simulated AWS referral's invitation appears (decision 16). */
+  referralDelayMs: number;
+}
+
+export interface ServerOptions {
+  port: number;
+  host: string;
+  /** SQLite file; ignored when `inMemory`. */
+  dbPath: string;
+  inMemory: boolean;
+  auth: AuthMode;
+  credentials: ReadonlyMap<string, CredentialEntry>;
+  credentialsFile: string | null;
+  defaultAccountId: string;
+  /** Seed of the identifier source; null draws one at random (persisted with the database). */
+  seed: string | null;
+  logLevel: LogLevel;
+  runtime: RuntimeConfig;
+  /** Largest request body accepted (bytes). */
+  maxBodyBytes: number;
+  /** How long a ClientToken is remembered (decision 9). */
+  idempotencyTtlMs: number;
+  /** Invitations expire this long after they are sent (decision 18). */
+  invitationTtlMs: number;
+}
+
+export const DEFAULT_PORT = 4580;
+export const DEFAULT_DB_PATH = './.partnercentral-local/state.db';
+
+export function defaultOptions(): ServerOptions {
+  return {
+    port: DEFAULT_PORT,
+    host: '127.0.0.1',
+    dbPath: DEFAULT_DB_PATH,
+    inMemory: false,
+    auth: 'structural',
+    credentials: new Map(),
+    credentialsFile: null,
+    defaultAccountId: '111111111111',
+    seed: null,
+    logLevel: 'info',
+    runtime: {
+      taskProgression: 'immediate',
+      taskDelayMs: 2000,
+      taskPolls: null,
+      forcedTaskFailure: null,
+      referralDelayMs: 0,
+    },
+    maxBodyBytes: 5 * 1024 * 1024,
+    idempotencyTtlMs: 24 * 3600 * 1000,
+    invitationTtlMs: 15 * 24 * 3600 * 1000,
+  };
+}

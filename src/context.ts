@@ -1,0 +1,43 @@
+// What a handler receives: who is calling, in which catalog, and the shared services (store, clock, ids,
+// events, tasks). Handlers never see HTTP.
+import type { Caller } from './auth/authenticate.js';
+import type { Clock } from './clock.js';
+import type { RuntimeConfig, ServerOptions } from './config.js';
+import type { EventOutbox } from './events/outbox.js';
+import type { IdSource } from './ids.js';
+import type { Logger } from './log.js';
+import type { OperationName } from './model/generated/operations.js';
+import type { OperationShapes } from './model/generated/types.js';
+import type { Catalog } from './store/records.js';
+import type { Store } from './store/store.js';
+import type { TaskRunner } from './tasks/runner.js';
+import type { AccountDirectory } from './accounts.js';
+
+export interface Services {
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  events: EventOutbox;
+  tasks: TaskRunner;
+  accounts: AccountDirectory;
+  options: ServerOptions;
+  runtime: RuntimeConfig;
+  log: Logger;
+}
+
+export interface RequestContext {
+  operation: OperationName;
+  requestId: string;
+  caller: Caller;
+  /** The caller's account (from the SigV4 credential, decision 7). */
+  accountId: string;
+  catalog: Catalog;
+  services: Services;
+}
+
+export type Handler<Op extends OperationName> = (
+  ctx: RequestContext,
+  input: OperationShapes[Op]['input'],
+) => OperationShapes[Op]['output'] | Promise<OperationShapes[Op]['output']>;
+
+export type HandlerTable = { [Op in OperationName]?: Handler<Op> };

@@ -1,0 +1,46 @@
+// Builds EventBridge envelopes (behavior.md §5.3) and appends them to the outbox inside the caller's
+// transaction, so an event exists exactly when the state change it announces was committed.
+import type { Transaction } from '../store/store.js';
+import type { IdSource } from '../ids.js';
+import type { EventEnvelope } from './envelope.js';
+
+export type DetailType =
+  | 'Opportunity Created'
+  | 'Opportunity Updated'
+  | 'Engagement Invitation Created'
+  | 'Engagement Invitation Accepted'
+  | 'Engagement Invitation Rejected'
+  | 'Engagement Invitation Expired'
+  | 'Engagement Member Added'
+  | 'Engagement Resource Snapshot Created'
+  | 'Engagement Created'
+  | 'Engagement Updated';
+
+/** Real envelopes carry `time` at second precision. */
+function eventTime(nowMs: number): string {
+  return new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export class EventOutbox {
+  constructor(
+    private readonly ids: IdSource,
+    private readonly now: () => number,
+  ) {}
+
+  /** Appends one event addressed to `account`. AWS itself (`aws`) receives no events. */
+  emit(tx: Transaction, account: string, detailType: DetailType, resources: string[], detail: Record<string, unknown>): void {
+    if (account === 'aws') return;
+    const envelope: EventEnvelope = {
+      version: '0',
+      id: this.ids.uuid('event'),
+      'detail-type': detailType,
+      source: 'aws.partnercentral-selling',
+      account,
+      time: eventTime(this.now()),
+      region: 'us-east-1',
+      resources,
+      detail,
+    };
+    tx.appendEvent(envelope);
+  }
+}

@@ -1,0 +1,3 @@
+// Public entry point: `import { startServer } from 'partnercentral-local'`.
+export { startServer, type RunningServer, type StartOptions } from './server.js';
+export type { ServerOptions, RuntimeConfig, TaskProgression } from './config.js';

@@ -1,0 +1,47 @@
+// Renders answers: success bodies and every error, with the headers all official clients rely on
+// (decisions 2, 5, 6; protocol.md §2–§4).
+import type { ServerResponse } from 'node:http';
+import { ApiError } from '../errors.js';
+import type { Routing } from './route.js';
+
+export const AWS_JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
+export const REST_CONTENT_TYPE = 'application/json';
+
+function contentType(routing: Routing): string {
+  return routing === 'rest' ? REST_CONTENT_TYPE : AWS_JSON_CONTENT_TYPE;
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    ...headers,
+    'Content-Length': String(Buffer.byteLength(body)),
+    // Real wall-clock time, never the emulator's business clock (decision 6).
+    Date: new Date().toUTCString(),
+  });
+  res.end(body);
+}
+
+/** 200 with the output; operations with no output answer an empty body (decision 5). */
+export function sendOutput(res: ServerResponse, requestId: string, routing: Routing, output: unknown): void {
+  const body = output === undefined || output === null ? '' : JSON.stringify(output);
+  send(res, 200, { 'Content-Type': contentType(routing), 'x-amzn-RequestId': requestId }, body);
+}
+
+export function errorBody(err: ApiError): string {
+  return JSON.stringify({ __type: `${err.namespace}#${err.code}`, Message: err.message, ...err.bodyMembers() });
+}
+
+export function sendError(res: ServerResponse, requestId: string, routing: Routing, err: ApiError): void {
+  send(
+    res,
+    err.httpStatus,
+    { 'Content-Type': contentType(routing), 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': err.code, ...err.headers },
+    errorBody(err),
+  );
+}
+
+/** Plain JSON for the control plane. */
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, { 'Content-Type': REST_CONTENT_TYPE, ...headers }, JSON.stringify(value));
+}

@@ -1,0 +1,49 @@
+// ClientToken handling (decision 9): same token and same request → the original answer; same token and a
+// different request → ConflictException; tokens are scoped to (account, catalog, operation) and expire.
+import { createHash } from 'node:crypto';
+import { ConflictException } from '../errors.js';
+import type { RequestContext } from '../context.js';
+import type { Transaction } from '../store/store.js';
+
+/** Stable JSON: object keys sorted, so member order on the wire does not matter. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function requestHash(input: Record<string, unknown>, tokenMember: string): string {
+  const { [tokenMember]: _token, ...rest } = input;
+  return createHash('sha256').update(canonical(rest)).digest('hex');
+}
+
+export const CONFLICTING_TOKEN_MESSAGE = 'Conflicting client token submitted for a new request body.';
+
+/**
+ * Runs `create` once per ClientToken. On a replay, `replay` turns the stored first answer into the answer to
+ * give now (for tasks: the same task with its current status). Must be called inside a write transaction.
+ */
+export function idempotent<T>(
+  ctx: RequestContext,
+  tx: Transaction,
+  input: Record<string, unknown> & { ClientToken: string },
+  create: () => T,
+  replay: (first: T) => T = (first) => first,
+): T {
+  const scope = { accountId: ctx.accountId, catalog: ctx.catalog, operation: ctx.operation, clientToken: input.ClientToken };
+  const hash = requestHash(input, 'ClientToken');
+  const now = ctx.services.clock.now();
+  const existing = tx.getIdempotency(scope);
+  if (existing && now - existing.createdAtMs < ctx.services.options.idempotencyTtlMs) {
+    if (existing.requestHash !== hash) throw new ConflictException(CONFLICTING_TOKEN_MESSAGE);
+    return replay(JSON.parse(existing.response) as T);
+  }
+  const result = create();
+  tx.putIdempotency(scope, { requestHash: hash, response: JSON.stringify(result), createdAtMs: now });
+  return result;
+}

@@ -1,0 +1,69 @@
+// Keyset pagination shared by every List operation (decision 19): tokens are opaque, bound to the request
+// they were issued for (operation, account, catalog, filters, sort), never repeated, absent on the last page.
+import { createHash } from 'node:crypto';
+import { ValidationException } from '../errors.js';
+
+export type SortValue = string | number;
+
+export interface PageRequest<T> {
+  items: T[];
+  maxResults: number;
+  nextToken: string | undefined;
+  /** Everything that defines the result set except NextToken and MaxResults. */
+  fingerprint: unknown;
+  /** Sort tuple of an item; its last element must be unique (an id). */
+  sortKey: (item: T) => SortValue[];
+  descending: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+function compareTuples(a: SortValue[], b: SortValue[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? '';
+    const y = b[i] ?? '';
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
+}
+
+function hashOf(fingerprint: unknown): string {
+  return createHash('sha256').update(JSON.stringify(fingerprint)).digest('base64url').slice(0, 16);
+}
+
+function invalidToken(): ValidationException {
+  return ValidationException.field('nextToken', 'INVALID_VALUE', 'The provided NextToken is not valid for this request.');
+}
+
+export function paginate<T>(req: PageRequest<T>): Page<T> {
+  const fingerprint = hashOf(req.fingerprint);
+  const direction = req.descending ? -1 : 1;
+  const keyed = req.items.map((item) => ({ item, key: req.sortKey(item) }));
+  keyed.sort((a, b) => direction * compareTuples(a.key, b.key));
+
+  let start = 0;
+  if (req.nextToken !== undefined) {
+    let cursor: SortValue[];
+    try {
+      const decoded = JSON.parse(Buffer.from(req.nextToken, 'base64url').toString('utf8')) as { f?: unknown; k?: unknown };
+      if (decoded.f !== fingerprint || !Array.isArray(decoded.k)) throw invalidToken();
+      cursor = decoded.k as SortValue[];
+    } catch {
+      throw invalidToken();
+    }
+    start = keyed.findIndex((entry) => direction * compareTuples(entry.key, cursor) > 0);
+    if (start < 0) start = keyed.length;
+  }
+  const slice = keyed.slice(start, start + req.maxResults);
+  const page: Page<T> = { items: slice.map((e) => e.item) };
+  if (start + req.maxResults < keyed.length && slice.length > 0) {
+    const last = slice[slice.length - 1]!.key;
+    page.nextToken = Buffer.from(JSON.stringify({ f: fingerprint, k: last })).toString('base64url');
+  }
+  return page;
+}

@@ -1,0 +1,192 @@
+// Composes the pipeline of one request (design.md): protocol (size cap, route, parse) → auth → model
+// validation → resource handler → protocol (render). Also builds the services and starts the task runner.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { AccountDirectory } from './accounts.js';
+import { catalogOfArn } from './arns.js';
+import { authenticate, type AuthSettings } from './auth/authenticate.js';
+import { Clock, type ClockState } from './clock.js';
+import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
+import type { RequestContext, Services } from './context.js';
+import { ApiError, frameworkErrors, InternalServerException, NotImplementedException, ValidationException } from './errors.js';
+import { EventOutbox } from './events/outbox.js';
+import { IdSource } from './ids.js';
+import { createLogger } from './log.js';
+import { handleControl, CONTROL_PREFIX } from './control/control-plane.js';
+import { validateInput } from './model/validate.js';
+import { readBody } from './protocol/body.js';
+import { parseInput } from './protocol/parse.js';
+import { sendError, sendOutput } from './protocol/respond.js';
+import { resolveRoute, type Routing } from './protocol/route.js';
+import { handlers } from './resources/index.js';
+import type { Catalog } from './store/records.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { TaskRunner } from './tasks/runner.js';
+import { registerTasks } from './tasks/index.js';
+
+export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & { runtime?: Partial<RuntimeConfig> };
+
+export interface RunningServer {
+  /** Base URL for SDK clients, e.g. `http://127.0.0.1:4580`. */
+  endpoint: string;
+  port: number;
+  services: Services;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const CATALOGS: ReadonlySet<string> = new Set(['AWS', 'Sandbox']);
+
+function resolveOptions(input: StartOptions): ServerOptions {
+  const base = defaultOptions();
+  return { ...base, ...input, runtime: { ...base.runtime, ...(input.runtime ?? {}) } };
+}
+
+/** Builds the services over an opened store. */
+function buildServices(store: Store, options: ServerOptions): Services {
+  const log = createLogger(options.logLevel);
+  const clock = new Clock();
+  const savedClock = store.read((tx) => tx.getMeta('clock'));
+  if (savedClock) clock.restore(JSON.parse(savedClock) as ClockState);
+  let seed = options.seed ?? store.read((tx) => tx.getMeta('id_seed'));
+  if (!seed) {
+    seed = randomBytes(16).toString('hex');
+    store.transaction((tx) => tx.setMeta('id_seed', seed!));
+  }
+  const ids = new IdSource(seed, { next: (kind) => store.transaction((tx) => tx.nextSequence(kind)) });
+  const runtime = options.runtime;
+  const tasks = new TaskRunner(store, clock, runtime, log);
+  const services: Services = {
+    store,
+    clock,
+    ids,
+    events: new EventOutbox(ids, () => clock.now()),
+    tasks,
+    accounts: new AccountDirectory(),
+    options,
+    runtime,
+    log,
+  };
+  registerTasks(services);
+  return services;
+}
+
+function catalogOf(input: Record<string, unknown>): Catalog {
+  const catalog = input.Catalog;
+  if (typeof catalog === 'string') {
+    if (!CATALOGS.has(catalog)) {
+      throw ValidationException.field('catalog', 'INVALID_ENUM_VALUE', `Catalog '${catalog}' is not valid; use AWS or Sandbox.`);
+    }
+    return catalog as Catalog;
+  }
+  // Tagging operations carry the catalog inside the resource ARN.
+  const arn = input.ResourceArn;
+  const fromArn = typeof arn === 'string' ? catalogOfArn(arn) : undefined;
+  return (fromArn === 'Sandbox' ? 'Sandbox' : 'AWS') as Catalog;
+}
+
+export async function startServer(input: StartOptions = {}): Promise<RunningServer> {
+  const options = resolveOptions(input);
+  const store = new SqliteStore({ path: options.inMemory ? ':memory:' : resolve(options.dbPath) });
+  const services = buildServices(store, options);
+  const { log } = services;
+  const authSettings: AuthSettings = {
+    mode: options.auth,
+    credentials: options.credentials,
+    defaultAccountId: options.defaultAccountId,
+    maxSkewMs: 15 * 60 * 1000,
+    wallClock: Date.now,
+  };
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string) {
+    let routing: Routing = path === '/' || path === '' ? 'awsJson' : 'rest';
+    try {
+      const route = resolveRoute(req.method ?? 'GET', path, req.headers);
+      routing = route.routing;
+      const body = await readBody(req, options.maxBodyBytes);
+      const caller = await authenticate({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
+      const raw = parseInput(body);
+      const input = validateInput(route.operation, raw);
+      const catalog = catalogOf(input);
+      const handler = handlers[route.operation] as
+        | ((ctx: RequestContext, input: Record<string, unknown>) => unknown)
+        | undefined;
+      if (!handler) throw new NotImplementedException(route.operation);
+      const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog, services };
+      const output = await handler(ctx, input);
+      sendOutput(res, requestId, routing, output);
+      if (log.enabled('debug')) log.debug(`${requestId} ${route.operation} ${caller.accountId} -> 200`);
+    } catch (err) {
+      let apiError: ApiError;
+      if (err instanceof ApiError) {
+        apiError = err;
+      } else {
+        log.error(`${requestId} unexpected failure: ${err instanceof Error ? err.stack : String(err)}`);
+        apiError = new InternalServerException('An internal error occurred. The request was not applied.');
+      }
+      if (apiError.httpStatus === 413) {
+        // Never buffer the rest: discard it as it streams and close the connection afterwards.
+        res.setHeader('Connection', 'close');
+        req.resume();
+      }
+      sendError(res, requestId, routing, apiError);
+      if (log.enabled('debug')) log.debug(`${requestId} ${path} -> ${apiError.httpStatus} ${apiError.code}: ${apiError.message}`);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = randomUUID();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    const query = q >= 0 ? url.slice(q + 1) : '';
+    const work = path.startsWith(CONTROL_PREFIX)
+      ? handleControl(req, res, path, query, services, requestId)
+      : handleApi(req, res, requestId, path, query);
+    work.catch((err: unknown) => {
+      log.error(`${requestId} failure while answering: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!res.headersSent) sendError(res, requestId, 'awsJson', new InternalServerException('An internal error occurred.'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port, options.host, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  services.tasks.recover();
+
+  let closing: Promise<void> | null = null;
+  return {
+    endpoint,
+    port: address.port,
+    services,
+    server,
+    close() {
+      closing ??= new Promise<void>((done) => {
+        services.tasks.close();
+        server.close(() => {
+          store.close();
+          done();
+        });
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+export { frameworkErrors };

@@ -1,0 +1,251 @@
+// The SQLite implementation of the Store (better-sqlite3, WAL). Statements are prepared once per
+// (collection, query shape) and reused; every write runs in a BEGIN IMMEDIATE transaction so that several
+// processes sharing one file serialize their writes instead of failing half-way.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventEnvelope } from '../events/envelope.js';
+import { allCollections } from './records.js';
+import { latestSchemaVersion, migrations } from './migrations.js';
+import type {
+  Collection,
+  CollectionSpec,
+  ColumnValue,
+  EventQuery,
+  IdempotencyRecord,
+  IdempotencyScope,
+  Store,
+  StoredEvent,
+  Transaction,
+  Where,
+} from './store.js';
+
+type Statement = Database.Statement;
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /** `FULL` makes every commit durable against power loss too; `NORMAL` (WAL) survives process crashes. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export class SchemaVersionError extends Error {}
+
+class SqliteCollection<T> implements Collection<T> {
+  private readonly getStmt: Statement;
+  private readonly putStmt: Statement;
+  private readonly deleteStmt: Statement;
+  private readonly findCache = new Map<string, Statement>();
+  private readonly columnNames: string[];
+  private readonly columnReaders: ((doc: T) => ColumnValue)[];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly spec: CollectionSpec<T>,
+  ) {
+    const keyWhere = spec.keyColumns.map((c) => `${c} = ?`).join(' AND ');
+    this.getStmt = db.prepare(`SELECT doc FROM ${spec.table} WHERE ${keyWhere}`).pluck();
+    this.deleteStmt = db.prepare(`DELETE FROM ${spec.table} WHERE ${keyWhere}`);
+    this.columnNames = Object.keys(spec.columns);
+    this.columnReaders = Object.values(spec.columns);
+    const cols = [...this.columnNames, 'doc'];
+    this.putStmt = db.prepare(
+      `INSERT OR REPLACE INTO ${spec.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    );
+  }
+
+  get(key: readonly string[]): T | undefined {
+    const doc = this.getStmt.get(...key) as string | undefined;
+    return doc === undefined ? undefined : (JSON.parse(doc) as T);
+  }
+
+  put(doc: T): void {
+    const values = this.columnReaders.map((read) => read(doc));
+    this.putStmt.run(...values, JSON.stringify(doc));
+  }
+
+  delete(key: readonly string[]): void {
+    this.deleteStmt.run(...key);
+  }
+
+  private whereClause(where: Where): { sql: string; params: ColumnValue[] } {
+    const parts: string[] = [];
+    const params: ColumnValue[] = [];
+    for (const [column, value] of Object.entries(where)) {
+      if (!(column in this.spec.columns)) throw new Error(`${this.spec.table}: ${column} is not an indexed column`);
+      if (Array.isArray(value)) {
+        if (value.length === 0) {
+          parts.push('0');
+          continue;
+        }
+        parts.push(`${column} IN (${value.map(() => '?').join(', ')})`);
+        params.push(...(value as ColumnValue[]));
+      } else {
+        parts.push(`${column} = ?`);
+        params.push(value as ColumnValue);
+      }
+    }
+    return { sql: parts.length ? ` WHERE ${parts.join(' AND ')}` : '', params };
+  }
+
+  private statement(kind: 'doc' | 'count', sql: string): Statement {
+    const cacheKey = `${kind}${sql}`;
+    let stmt = this.findCache.get(cacheKey);
+    if (!stmt) {
+      const select = kind === 'doc' ? 'SELECT doc' : 'SELECT count(*)';
+      stmt = this.db.prepare(`${select} FROM ${this.spec.table}${sql}`).pluck();
+      this.findCache.set(cacheKey, stmt);
+    }
+    return stmt;
+  }
+
+  find(where: Where): T[] {
+    const { sql, params } = this.whereClause(where);
+    return (this.statement('doc', sql).all(...params) as string[]).map((doc) => JSON.parse(doc) as T);
+  }
+
+  count(where: Where): number {
+    const { sql, params } = this.whereClause(where);
+    return this.statement('count', sql).get(...params) as number;
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly location: string;
+  private readonly db: Database.Database;
+  private readonly collections = new Map<string, SqliteCollection<unknown>>();
+  private readonly tx: Transaction;
+  private readonly stmts: Record<string, Statement>;
+  private readonly writeTransaction: <T>(fn: () => T) => T;
+
+  constructor(options: SqliteStoreOptions) {
+    this.location = options.path === ':memory:' ? 'in memory' : options.path;
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    if (options.path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.stmts = {
+      nextSeqInsert: this.db.prepare('INSERT INTO sequences (kind, value) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET value = value + 1 RETURNING value').pluck(),
+      getIdem: this.db.prepare(
+        'SELECT request_hash AS requestHash, response, created_at_ms AS createdAtMs FROM idempotency WHERE account_id = ? AND catalog = ? AND operation = ? AND client_token = ?',
+      ),
+      putIdem: this.db.prepare(
+        'INSERT OR REPLACE INTO idempotency (account_id, catalog, operation, client_token, request_hash, response, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      appendEvent: this.db.prepare('INSERT INTO events (id, account_id, catalog, detail_type, envelope) VALUES (?, ?, ?, ?, ?)'),
+      getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+    };
+    const self = this;
+    this.tx = {
+      collection<T>(spec: CollectionSpec<T>): Collection<T> {
+        return self.collection(spec);
+      },
+      nextSequence: (kind) => this.stmts.nextSeqInsert!.get(kind) as number,
+      getIdempotency: (s: IdempotencyScope) =>
+        this.stmts.getIdem!.get(s.accountId, s.catalog, s.operation, s.clientToken) as IdempotencyRecord | undefined,
+      putIdempotency: (s: IdempotencyScope, r: IdempotencyRecord) => {
+        this.stmts.putIdem!.run(s.accountId, s.catalog, s.operation, s.clientToken, r.requestHash, r.response, r.createdAtMs);
+      },
+      appendEvent: (e: EventEnvelope) => {
+        const catalog = typeof e.detail.catalog === 'string' ? e.detail.catalog : null;
+        this.stmts.appendEvent!.run(e.id, e.account, catalog, e['detail-type'], JSON.stringify(e));
+      },
+      getMeta: (key) => this.stmts.getMeta!.get(key) as string | undefined,
+      setMeta: (key, value) => {
+        this.stmts.setMeta!.run(key, value);
+      },
+    };
+    const txn = this.db.transaction((fn: () => unknown) => fn());
+    this.writeTransaction = <T>(fn: () => T): T => txn.immediate(fn) as T;
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > latestSchemaVersion) {
+      this.db.close();
+      throw new SchemaVersionError(
+        `The database ${this.location} has schema version ${current}, newer than this partnercentral-local understands (${latestSchemaVersion}). Upgrade partnercentral-local or use another --db file.`,
+      );
+    }
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db.pragma(`user_version = ${migration.version}`);
+      }).immediate();
+    }
+  }
+
+  private collection<T>(spec: CollectionSpec<T>): Collection<T> {
+    let c = this.collections.get(spec.table);
+    if (!c) {
+      c = new SqliteCollection(this.db, spec as CollectionSpec<unknown>);
+      this.collections.set(spec.table, c);
+    }
+    return c as Collection<T>;
+  }
+
+  transaction<T>(fn: (tx: Transaction) => T): T {
+    return this.writeTransaction(() => fn(this.tx));
+  }
+
+  read<T>(fn: (tx: Transaction) => T): T {
+    return fn(this.tx);
+  }
+
+  events(query: EventQuery): StoredEvent[] {
+    const where: string[] = ['seq > ?'];
+    const params: (string | number)[] = [query.afterSeq ?? 0];
+    if (query.detailType !== undefined) {
+      where.push('detail_type = ?');
+      params.push(query.detailType);
+    }
+    if (query.accountId !== undefined) {
+      where.push('account_id = ?');
+      params.push(query.accountId);
+    }
+    if (query.catalog !== undefined) {
+      where.push('catalog = ?');
+      params.push(query.catalog);
+    }
+    const rows = this.db
+      .prepare(`SELECT seq, envelope FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+      .all(...params, query.limit) as { seq: number; envelope: string }[];
+    return rows.map((r) => ({ seq: r.seq, envelope: JSON.parse(r.envelope) as EventEnvelope }));
+  }
+
+  eventSeq(eventId: string): number | undefined {
+    return this.db.prepare('SELECT seq FROM events WHERE id = ?').pluck().get(eventId) as number | undefined;
+  }
+
+  reset(scope: { accountId?: string; catalog?: string } = {}): void {
+    this.writeTransaction(() => {
+      const tables = [...allCollections.map((c) => ({ table: c.table, account: c.accountColumn, catalog: c.catalogColumn })),
+        { table: 'idempotency', account: 'account_id', catalog: 'catalog' },
+        { table: 'events', account: 'account_id', catalog: 'catalog' }];
+      for (const t of tables) {
+        const where: string[] = [];
+        const params: string[] = [];
+        if (scope.accountId !== undefined) {
+          if (!t.account) continue;
+          where.push(`${t.account} = ?`);
+          params.push(scope.accountId);
+        }
+        if (scope.catalog !== undefined) {
+          where.push(`${t.catalog} = ?`);
+          params.push(scope.catalog);
+        }
+        this.db.prepare(`DELETE FROM ${t.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`).run(...params);
+      }
+      // A full reset also restarts identifier sequences, so a seeded run replays with the same identifiers.
+      if (scope.accountId === undefined && scope.catalog === undefined) this.db.prepare('DELETE FROM sequences').run();
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
