@@ -6,7 +6,7 @@ import type { Services } from '../context.js';
 import { readBody } from '../protocol/body.js';
 import { sendJson } from '../protocol/respond.js';
 import { accountForAccessKey } from '../auth/authenticate.js';
-import { createAwsReferral } from '../resources/engagement-invitations.js';
+import { createInvitationByControlPlane } from '../resources/engagement-invitations.js';
 import { expireDueInvitations } from '../resources/engagement-invitations.js';
 import { validateShape } from '../model/validate.js';
 
@@ -201,8 +201,9 @@ export async function handleControl(
         sendJson(res, 200, { events: events.map((e) => e.envelope) }, headers);
         return;
       }
+      case 'POST /_emulator/invitations':
       case 'POST /_emulator/referrals': {
-        const result = createAwsReferral(services, body);
+        const result = createInvitationByControlPlane(services, body);
         sendJson(res, 201, result, headers);
         return;
       }

@@ -1,7 +1,464 @@
-// placeholder, being written
-import type { Services } from '../context.js';
+// Engagement invitations: ListEngagementInvitations, GetEngagementInvitation, RejectEngagementInvitation,
+// AcceptEngagementInvitation, expiry by the emulator's clock (decision 18), and the AWS-referral simulation
+// (decision 16) that creates an AWS engagement with a PENDING OpportunityInvitation to a partner.
+import { AWS_ACCOUNT, AWS_MEMBER } from '../accounts.js';
+import { arns, idFromArnOrId } from '../arns.js';
+import type { HandlerTable, RequestContext, Services } from '../context.js';
+import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../errors.js';
+import type {
+  EngagementInvitationSummary,
+  GetEngagementInvitationResponse,
+  OpportunityInvitationPayload,
+  ParticipantType,
+} from '../model/generated/types.js';
+import { validateShape } from '../model/validate.js';
+import {
+  engagements,
+  invitations,
+  opportunities,
+  type Catalog,
+  type InvitationRecord,
+  type OpportunityRecord,
+} from '../store/records.js';
 import type { Transaction } from '../store/store.js';
-import type { OpportunityRecord } from '../store/records.js';
-export function createAwsReferral(_services: Services, _body: Record<string, unknown>): unknown { throw new Error('todo'); }
-export function expireDueInvitations(_services: Services): number { return 0; }
-export function simulateAwsReferral(_tx: Transaction, _services: Services, _opportunity: OpportunityRecord): void {}
+import { addMember, createEngagement, membersOf } from './engagements.js';
+import { paginate } from './pagination.js';
+
+/** Fixed text of AWS-originated referral invitations (behavior.md §2.2). */
+export const AWS_REFERRAL_MESSAGE =
+  'This invite is for an AWS originated referral. Accepting this invitation will create an AWS originated opportunity in your pipeline.';
+
+const ENGAGEMENT_TITLE_MAX = 40;
+const ENGAGEMENT_DESCRIPTION_MAX = 255;
+
+function truncate(text: string | undefined, max: number): string | undefined {
+  if (text === undefined) return undefined;
+  const chars = [...text];
+  return chars.length <= max ? text : chars.slice(0, max).join('');
+}
+
+/** The invitation is visible once its InvitationDate has come (a referral delay may hold it back). */
+function hasArrived(invitation: InvitationRecord, nowMs: number): boolean {
+  return Date.parse(invitation.invitationDate) <= nowMs;
+}
+
+export function participantTypeOf(invitation: InvitationRecord, accountId: string): ParticipantType | undefined {
+  if (invitation.receiverAccountId === accountId) return 'RECEIVER';
+  if (invitation.senderAccountId === accountId) return 'SENDER';
+  return undefined;
+}
+
+/**
+ * The invitation named by id or ARN in the caller's catalog, when the caller is its sender or receiver;
+ * otherwise ResourceNotFoundException (decision 10: nobody else can tell it exists).
+ */
+export function invitationForParticipant(tx: Transaction, ctx: RequestContext, identifier: string): InvitationRecord {
+  const id = idFromArnOrId(identifier);
+  if (identifier.startsWith('arn:') && !/^engi-[0-9a-z]{13}$/.test(id)) {
+    throw ValidationException.field('identifier', 'INVALID_STRING_FORMAT', `'${identifier}' is not an engagement invitation ARN.`);
+  }
+  const notFound = () => new ResourceNotFoundException(`Engagement invitation ${id} was not found in catalog ${ctx.catalog}.`);
+  const fromArnCatalog = identifier.startsWith('arn:') ? /:catalog\/([A-Za-z]+)\//.exec(identifier)?.[1] : undefined;
+  if (fromArnCatalog !== undefined && fromArnCatalog !== ctx.catalog) throw notFound();
+  const invitation = tx.collection(invitations).get([ctx.catalog, id]);
+  if (!invitation || !participantTypeOf(invitation, ctx.accountId)) throw notFound();
+  if (invitation.receiverAccountId === ctx.accountId && !hasArrived(invitation, ctx.services.clock.now())) throw notFound();
+  return invitation;
+}
+
+function invitationEventDetail(invitation: InvitationRecord, participantType: ParticipantType, created: boolean): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    arn: arns.invitation(invitation.catalog, invitation.id),
+    id: invitation.id,
+    engagementId: invitation.engagementId,
+    senderAccountId: invitation.senderAccountId,
+    receiverAccountId: invitation.receiverAccountId,
+  };
+  if (created) {
+    base.senderCompanyName = invitation.senderCompanyName;
+    base.expirationDate = invitation.expirationDate;
+  }
+  base.participantType = participantType;
+  base.payloadType = invitation.payloadType;
+  return created
+    ? { catalog: invitation.catalog, schemaVersion: '1.0', engagementInvitation: base }
+    : { catalog: invitation.catalog, engagementInvitation: base };
+}
+
+type InvitationDetailType =
+  | 'Engagement Invitation Created'
+  | 'Engagement Invitation Accepted'
+  | 'Engagement Invitation Rejected'
+  | 'Engagement Invitation Expired';
+
+/** Sends an invitation event to both parties (AWS as a party receives none). */
+export function emitInvitationEvent(tx: Transaction, services: Services, invitation: InvitationRecord, detailType: InvitationDetailType): void {
+  const resources = [arns.invitation(invitation.catalog, invitation.id)];
+  const created = detailType === 'Engagement Invitation Created';
+  services.events.emit(tx, invitation.receiverAccountId, detailType, resources, invitationEventDetail(invitation, 'RECEIVER', created));
+  services.events.emit(tx, invitation.senderAccountId, detailType, resources, invitationEventDetail(invitation, 'SENDER', created));
+}
+
+/** Marks one PENDING invitation EXPIRED, with `Engagement Invitation Expired` to both sides. */
+export function expireInvitation(tx: Transaction, services: Services, invitation: InvitationRecord): InvitationRecord {
+  const expired: InvitationRecord = { ...invitation, status: 'EXPIRED' };
+  tx.collection(invitations).put(expired);
+  emitInvitationEvent(tx, services, expired, 'Engagement Invitation Expired');
+  return expired;
+}
+
+/** Expires every PENDING invitation whose ExpirationDate has passed on the emulator's clock. */
+export function expireDueInvitations(services: Services): number {
+  const now = services.clock.now();
+  const due = services.store
+    .read((tx) => tx.collection(invitations).find({ status: 'PENDING' }))
+    .filter((i) => Date.parse(i.expirationDate) <= now);
+  if (due.length === 0) return 0;
+  return services.store.transaction((tx) => {
+    let n = 0;
+    for (const stale of due) {
+      const current = tx.collection(invitations).get([stale.catalog, stale.id]);
+      if (current?.status !== 'PENDING') continue;
+      expireInvitation(tx, services, current);
+      n++;
+    }
+    return n;
+  });
+}
+
+/** The part of an opportunity an OpportunityInvitation shares before acceptance (no address, contacts or account id). */
+export function invitationPayloadFrom(
+  opportunity: OpportunityRecord,
+  senderContacts: OpportunityInvitationPayload['SenderContacts'],
+  receiverResponsibilities: OpportunityInvitationPayload['ReceiverResponsibilities'],
+): OpportunityInvitationPayload {
+  const account = opportunity.data.Customer?.Account;
+  const project = opportunity.data.Project;
+  // Required members of the payload get neutral placeholders when the source opportunity is sparse.
+  return {
+    SenderContacts: senderContacts,
+    ReceiverResponsibilities: receiverResponsibilities,
+    Customer: {
+      CompanyName: account?.CompanyName ?? 'Unknown customer',
+      CountryCode: account?.Address?.CountryCode ?? 'US',
+      Industry: account?.Industry ?? 'Other',
+      WebsiteUrl: account?.WebsiteUrl ?? 'https://www.example.com',
+    },
+    Project: {
+      Title: project?.Title ?? `Opportunity ${opportunity.id}`,
+      BusinessProblem: project?.CustomerBusinessProblem ?? 'Not provided by the sender.',
+      TargetCompletionDate: opportunity.data.LifeCycle?.TargetCloseDate ?? new Date(Date.parse(opportunity.createdAt) + 90 * 86_400_000).toISOString().slice(0, 10),
+      ExpectedCustomerSpend: project?.ExpectedCustomerSpend ?? [],
+    },
+  };
+}
+
+/** The AWS partner development manager named as sender contact of simulated referrals. */
+const AWS_SENDER_CONTACT = { BusinessTitle: 'PDM', Email: 'pdm@aws.example.com', FirstName: 'AWS', LastName: 'Partner Development Manager' };
+
+/**
+ * Decision 16: an AWS-owned engagement (CreatedBy "aws", AWS its only member) and a PENDING
+ * OpportunityInvitation from AWS to the opportunity's (hidden) owner, in the same transaction.
+ */
+export function simulateAwsReferral(tx: Transaction, services: Services, opportunity: OpportunityRecord): InvitationRecord {
+  const project = opportunity.data.Project;
+  const title = truncate(project?.Title, ENGAGEMENT_TITLE_MAX) ?? `AWS Referral ${opportunity.id}`;
+  const description = truncate(project?.CustomerBusinessProblem, ENGAGEMENT_DESCRIPTION_MAX);
+  const payload = invitationPayloadFrom(opportunity, [AWS_SENDER_CONTACT], ['Services Partner', 'Software Partner']);
+  const engagement = createEngagement(tx, services, {
+    catalog: opportunity.catalog,
+    title,
+    description,
+    createdBy: AWS_ACCOUNT,
+    contexts: [
+      {
+        Id: '1',
+        Type: 'CustomerProject',
+        Payload: {
+          CustomerProject: {
+            Customer: payload.Customer,
+            Project: {
+              Title: truncate(payload.Project.Title, 255)!,
+              BusinessProblem: payload.Project.BusinessProblem,
+              TargetCompletionDate: payload.Project.TargetCompletionDate,
+            },
+          },
+        },
+      },
+    ],
+  });
+  return sendInvitation(tx, services, {
+    catalog: opportunity.catalog,
+    engagementId: engagement.id,
+    engagementTitle: engagement.title,
+    engagementDescription: engagement.description,
+    senderAccountId: AWS_ACCOUNT,
+    senderCompanyName: AWS_MEMBER.companyName,
+    receiverAccountId: opportunity.accountId,
+    invitationMessage: AWS_REFERRAL_MESSAGE,
+    payload,
+    referralOpportunityId: opportunity.id,
+  });
+}
+
+/** Writes a PENDING OpportunityInvitation and announces it to both sides. */
+export function sendInvitation(
+  tx: Transaction,
+  services: Services,
+  init: {
+    catalog: Catalog;
+    engagementId: string;
+    engagementTitle: string;
+    engagementDescription?: string;
+    senderAccountId: string;
+    senderCompanyName: string;
+    receiverAccountId: string;
+    invitationMessage: string;
+    payload: OpportunityInvitationPayload;
+    referralOpportunityId?: string;
+    senderOpportunityId?: string;
+  },
+): InvitationRecord {
+  const sentAt = services.clock.now() + (init.senderAccountId === AWS_ACCOUNT ? services.runtime.referralDelayMs : 0);
+  const invitation: InvitationRecord = {
+    catalog: init.catalog,
+    id: services.ids.invitationId(),
+    engagementId: init.engagementId,
+    engagementTitle: init.engagementTitle,
+    engagementDescription: init.engagementDescription,
+    senderAccountId: init.senderAccountId,
+    senderCompanyName: init.senderCompanyName,
+    receiverAccountId: init.receiverAccountId,
+    receiverAlias: services.accounts.profile(init.receiverAccountId).alias,
+    status: 'PENDING',
+    payloadType: 'OpportunityInvitation',
+    payload: { OpportunityInvitation: init.payload },
+    invitationMessage: init.invitationMessage,
+    invitationDate: new Date(sentAt).toISOString(),
+    expirationDate: new Date(sentAt + services.options.invitationTtlMs).toISOString(),
+    referralOpportunityId: init.referralOpportunityId,
+    senderOpportunityId: init.senderOpportunityId,
+  };
+  tx.collection(invitations).put(invitation);
+  // With a referral delay the event is still written now; its `time` is the send time, not the arrival time.
+  emitInvitationEvent(tx, services, invitation, 'Engagement Invitation Created');
+  return invitation;
+}
+
+class ControlInputError extends Error {
+  readonly httpStatus = 400;
+}
+
+/**
+ * Control-plane simulation (`POST /_emulator/invitations`): an invitation to `receiverAccountId` from AWS
+ * (an AWS referral, the only way to get one in the AWS catalog) or from another partner account, built from
+ * an opportunity payload; `engagementId` invites into an existing engagement instead of a new one.
+ */
+export function createInvitationByControlPlane(services: Services, body: Record<string, unknown>) {
+  const receiver = body.receiverAccountId;
+  if (typeof receiver !== 'string' || !/^\d{12}$/.test(receiver)) throw new ControlInputError("'receiverAccountId' must be a 12-digit account id.");
+  const catalog = (body.catalog ?? 'AWS') as Catalog;
+  if (catalog !== 'AWS' && catalog !== 'Sandbox') throw new ControlInputError("'catalog' must be AWS or Sandbox.");
+  const sender = (body.senderAccountId ?? AWS_ACCOUNT) as string;
+  if (sender !== AWS_ACCOUNT && !/^\d{12}$/.test(sender)) throw new ControlInputError("'senderAccountId' must be 'aws' or a 12-digit account id.");
+  if (sender === receiver) throw new ControlInputError('An account cannot invite itself.');
+  const opportunityInput = (body.opportunity ?? {}) as Record<string, unknown>;
+  const problems = validateShape('CreateOpportunityRequest', { Catalog: catalog, ClientToken: 'control-plane', ...opportunityInput });
+  if (problems.length > 0) {
+    throw new ControlInputError(`'opportunity' is not a valid CreateOpportunity payload: ${problems.map((p) => `${p.FieldName}: ${p.Message}`).join('; ')}`);
+  }
+  const now = services.clock.nowIso();
+  return services.store.transaction((tx) => {
+    const data = { ...(opportunityInput as OpportunityRecord['data']) };
+    data.LifeCycle = { Stage: 'Prospect', ...data.LifeCycle, ReviewStatus: sender === AWS_ACCOUNT ? 'Approved' : 'Submitted' };
+    data.RelatedEntityIdentifiers = { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] };
+    // The source opportunity: hidden in the receiver's account for AWS referrals, the sender's own otherwise.
+    const source: OpportunityRecord = {
+      catalog,
+      id: services.ids.opportunityId(),
+      accountId: sender === AWS_ACCOUNT ? receiver : sender,
+      visible: sender !== AWS_ACCOUNT,
+      origin: sender === AWS_ACCOUNT ? 'AWS Referral' : 'Partner Referral',
+      createdAt: now,
+      lastModifiedAt: now,
+      data: { ...data, OpportunityTeam: sender === AWS_ACCOUNT ? [] : [services.accounts.profile(sender).owner] },
+    };
+    tx.collection(opportunities).put(source);
+    if (sender === AWS_ACCOUNT && body.engagementId === undefined) {
+      const invitation = simulateAwsReferral(tx, services, source);
+      return controlView(invitation, source.id);
+    }
+    let engagement;
+    if (body.engagementId !== undefined) {
+      engagement = tx.collection(engagements).get([catalog, String(body.engagementId)]);
+      if (!engagement) throw new ControlInputError(`Engagement ${String(body.engagementId)} does not exist in catalog ${catalog}.`);
+      if (!membersOf(tx, catalog, engagement.id).some((m) => m.accountId === sender)) {
+        throw new ControlInputError(`The sender ${sender} is not a member of engagement ${engagement.id}.`);
+      }
+    } else {
+      engagement = createEngagement(tx, services, {
+        catalog,
+        title: truncate(data.Project?.Title, ENGAGEMENT_TITLE_MAX) ?? `Engagement for ${source.id}`,
+        description: truncate(data.Project?.CustomerBusinessProblem, ENGAGEMENT_DESCRIPTION_MAX),
+        createdBy: sender,
+      });
+    }
+    const senderProfile = sender === AWS_ACCOUNT ? null : services.accounts.profile(sender);
+    const invitation = sendInvitation(tx, services, {
+      catalog,
+      engagementId: engagement.id,
+      engagementTitle: engagement.title,
+      engagementDescription: engagement.description,
+      senderAccountId: sender,
+      senderCompanyName: senderProfile?.companyName ?? AWS_MEMBER.companyName,
+      receiverAccountId: receiver,
+      invitationMessage: typeof body.message === 'string' ? body.message : senderProfile ? `${senderProfile.companyName} invites you to co-sell.` : AWS_REFERRAL_MESSAGE,
+      payload: invitationPayloadFrom(
+        source,
+        senderProfile ? [{ ...senderProfile.owner, Email: senderProfile.owner.Email ?? 'owner@example.com' }] : [AWS_SENDER_CONTACT],
+        ['Services Partner'],
+      ),
+      referralOpportunityId: sender === AWS_ACCOUNT ? source.id : undefined,
+      senderOpportunityId: sender === AWS_ACCOUNT ? undefined : source.id,
+    });
+    return controlView(invitation, source.id);
+  });
+}
+
+function controlView(invitation: InvitationRecord, sourceOpportunityId: string) {
+  return {
+    invitationId: invitation.id,
+    invitationArn: arns.invitation(invitation.catalog, invitation.id),
+    engagementId: invitation.engagementId,
+    catalog: invitation.catalog,
+    senderAccountId: invitation.senderAccountId,
+    receiverAccountId: invitation.receiverAccountId,
+    sourceOpportunityId,
+    invitationDate: invitation.invitationDate,
+    expirationDate: invitation.expirationDate,
+  };
+}
+
+/** Kept for the control plane's `/_emulator/referrals` alias. */
+export const createAwsReferral = createInvitationByControlPlane;
+
+function summaryOf(invitation: InvitationRecord, participantType: ParticipantType): EngagementInvitationSummary {
+  return {
+    Arn: arns.invitation(invitation.catalog, invitation.id),
+    PayloadType: invitation.payloadType,
+    Id: invitation.id,
+    EngagementId: invitation.engagementId,
+    EngagementTitle: invitation.engagementTitle,
+    Status: invitation.status,
+    InvitationDate: invitation.invitationDate,
+    ExpirationDate: invitation.expirationDate,
+    SenderAwsAccountId: invitation.senderAccountId,
+    SenderCompanyName: invitation.senderCompanyName,
+    Receiver: { Account: { AwsAccountId: invitation.receiverAccountId, Alias: invitation.receiverAlias } },
+    Catalog: invitation.catalog,
+    ParticipantType: participantType,
+  };
+}
+
+function detailOf(tx: Transaction, invitation: InvitationRecord): GetEngagementInvitationResponse {
+  const members = membersOf(tx, invitation.catalog, invitation.engagementId);
+  const { ParticipantType: _p, ...summary } = summaryOf(invitation, 'RECEIVER');
+  // "Once rejected, you lose access to the invitation details" (behavior.md §1.6): no payload after rejection.
+  const payload = invitation.status === 'REJECTED' ? undefined : invitation.payload;
+  return {
+    ...summary,
+    RejectionReason: invitation.rejectionReason,
+    Payload: payload,
+    InvitationMessage: invitation.invitationMessage,
+    EngagementDescription: invitation.engagementDescription,
+    ExistingMembers: members.map((m) => ({ CompanyName: m.companyName, WebsiteUrl: m.websiteUrl })),
+  };
+}
+
+/** PENDING invitations past their ExpirationDate are expired before anyone reads or acts on them. */
+function refreshExpiry(tx: Transaction, services: Services, invitation: InvitationRecord): InvitationRecord {
+  if (invitation.status === 'PENDING' && Date.parse(invitation.expirationDate) <= services.clock.now()) {
+    return expireInvitation(tx, services, invitation);
+  }
+  return invitation;
+}
+
+export const engagementInvitationHandlers: HandlerTable = {
+  ListEngagementInvitations(ctx, input) {
+    expireDueInvitations(ctx.services);
+    return ctx.services.store.read((tx) => {
+      const now = ctx.services.clock.now();
+      const column = input.ParticipantType === 'RECEIVER' ? 'receiver_account_id' : 'sender_account_id';
+      const where: Record<string, string | string[]> = { catalog: ctx.catalog, [column]: ctx.accountId };
+      if (input.Status) where.status = input.Status;
+      if (input.EngagementIdentifier) where.engagement_id = input.EngagementIdentifier.map(idFromArnOrId);
+      if (input.SenderAwsAccountId) where.sender_account_id = input.SenderAwsAccountId;
+      const payloadTypes = input.PayloadType ? new Set<string>(input.PayloadType) : null;
+      const found = tx
+        .collection(invitations)
+        .find(where)
+        .filter((i) => (!payloadTypes || payloadTypes.has(i.payloadType)) && (input.ParticipantType === 'SENDER' || hasArrived(i, now)));
+      const page = paginate({
+        items: found,
+        maxResults: input.MaxResults ?? 20,
+        nextToken: input.NextToken,
+        fingerprint: ['ListEngagementInvitations', ctx.accountId, ctx.catalog, input.ParticipantType, input.PayloadType, input.Status, input.EngagementIdentifier, input.SenderAwsAccountId, input.Sort],
+        // The only sort name is InvitationDate; newest first by default [INF].
+        sortKey: (i) => [i.invitationDate, i.id],
+        descending: (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING',
+      });
+      return { EngagementInvitationSummaries: page.items.map((i) => summaryOf(i, input.ParticipantType)), NextToken: page.nextToken };
+    });
+  },
+
+  GetEngagementInvitation(ctx, input) {
+    return ctx.services.store.transaction((tx) => {
+      const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, input.Identifier));
+      return detailOf(tx, invitation);
+    });
+  },
+
+  RejectEngagementInvitation(ctx, input) {
+    ctx.services.store.transaction((tx) => {
+      const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, input.Identifier));
+      if (invitation.receiverAccountId !== ctx.accountId) {
+        throw new AccessDeniedException(`Only the receiver of engagement invitation ${invitation.id} can reject it; account ${ctx.accountId} is its sender.`);
+      }
+      if (invitation.status !== 'PENDING') {
+        throw new ConflictException(`Engagement invitation ${invitation.id} is ${invitation.status} and can no longer be rejected.`);
+      }
+      // The model leaves RejectionReason optional, but AWS documents it as mandatory for opportunity invitations.
+      if (invitation.payloadType === 'OpportunityInvitation' && input.RejectionReason === undefined) {
+        throw ValidationException.business('rejectionReason', 'REQUIRED_FIELD_MISSING', 'A RejectionReason is required to reject an opportunity invitation.');
+      }
+      const rejected: InvitationRecord = { ...invitation, status: 'REJECTED', rejectionReason: input.RejectionReason };
+      tx.collection(invitations).put(rejected);
+      emitInvitationEvent(tx, ctx.services, rejected, 'Engagement Invitation Rejected');
+    });
+  },
+
+  AcceptEngagementInvitation(ctx, input) {
+    ctx.services.store.transaction((tx) => {
+      const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, input.Identifier));
+      if (invitation.receiverAccountId !== ctx.accountId) {
+        throw new AccessDeniedException(`Only the receiver of engagement invitation ${invitation.id} can accept it; account ${ctx.accountId} is its sender.`);
+      }
+      if (invitation.status !== 'PENDING') {
+        throw new ConflictException(`Engagement invitation ${invitation.id} is ${invitation.status} and can no longer be accepted.`);
+      }
+      // Opportunity invitations create an opportunity, which only the task does (behavior.md §1.6).
+      if (invitation.payloadType === 'OpportunityInvitation') {
+        throw ValidationException.business(
+          'identifier',
+          'INVALID_VALUE',
+          `Engagement invitation ${invitation.id} is an OpportunityInvitation; accept it with StartEngagementByAcceptingInvitationTask.`,
+        );
+      }
+      const engagement = tx.collection(engagements).get([invitation.catalog, invitation.engagementId])!;
+      const accepted: InvitationRecord = { ...invitation, status: 'ACCEPTED' };
+      tx.collection(invitations).put(accepted);
+      addMember(tx, ctx.services, engagement, ctx.accountId);
+      emitInvitationEvent(tx, ctx.services, accepted, 'Engagement Invitation Accepted');
+    });
+  },
+};
