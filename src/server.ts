@@ -21,6 +21,7 @@ import { parseInput } from './protocol/parse.js';
 import { sendError, sendOutput } from './protocol/respond.js';
 import { resolveRoute, type Routing } from './protocol/route.js';
 import { handlers } from './resources/index.js';
+import { expireDueInvitations } from './resources/engagement-invitations.js';
 import type { Catalog } from './store/records.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -168,6 +169,17 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   services.tasks.recover();
+  // Invitations also expire lazily whenever they are read or acted on; this sweep makes the
+  // `Engagement Invitation Expired` events appear without a caller touching them.
+  expireDueInvitations(services);
+  const expirySweep = setInterval(() => {
+    try {
+      expireDueInvitations(services);
+    } catch (err) {
+      log.error(`invitation expiry sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, 30_000);
+  expirySweep.unref();
 
   let closing: Promise<void> | null = null;
   return {
@@ -177,6 +189,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     server,
     close() {
       closing ??= new Promise<void>((done) => {
+        clearInterval(expirySweep);
         services.tasks.close();
         server.close(() => {
           store.close();

@@ -392,12 +392,17 @@ export const engagementInvitationHandlers: HandlerTable = {
       const where: Record<string, string | string[]> = { catalog: ctx.catalog, [column]: ctx.accountId };
       if (input.Status) where.status = input.Status;
       if (input.EngagementIdentifier) where.engagement_id = input.EngagementIdentifier.map(idFromArnOrId);
-      if (input.SenderAwsAccountId) where.sender_account_id = input.SenderAwsAccountId;
+      const senders = input.SenderAwsAccountId ? new Set(input.SenderAwsAccountId) : null;
       const payloadTypes = input.PayloadType ? new Set<string>(input.PayloadType) : null;
       const found = tx
         .collection(invitations)
         .find(where)
-        .filter((i) => (!payloadTypes || payloadTypes.has(i.payloadType)) && (input.ParticipantType === 'SENDER' || hasArrived(i, now)));
+        .filter(
+          (i) =>
+            (!payloadTypes || payloadTypes.has(i.payloadType)) &&
+            (!senders || senders.has(i.senderAccountId)) &&
+            (input.ParticipantType === 'SENDER' || hasArrived(i, now)),
+        );
       const page = paginate({
         items: found,
         maxResults: input.MaxResults ?? 20,
