@@ -15,13 +15,13 @@ import { validateShape } from '../model/validate.js';
 import {
   engagements,
   invitations,
-  opportunities,
   type Catalog,
   type InvitationRecord,
   type OpportunityRecord,
 } from '../store/records.js';
 import type { Transaction } from '../store/store.js';
 import { addMember, createEngagement, membersOf } from './engagements.js';
+import { relatedEntities, saveOpportunity } from './opportunities.js';
 import { paginate } from './pagination.js';
 
 /** Fixed text of AWS-originated referral invitations (behavior.md §2.2). */
@@ -271,7 +271,7 @@ export function createInvitationByControlPlane(services: Services, body: Record<
   return services.store.transaction((tx) => {
     const data = { ...(opportunityInput as OpportunityRecord['data']) };
     data.LifeCycle = { Stage: 'Prospect', ...data.LifeCycle, ReviewStatus: sender === AWS_ACCOUNT ? 'Approved' : 'Submitted' };
-    data.RelatedEntityIdentifiers = { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] };
+    data.RelatedEntityIdentifiers = relatedEntities();
     // The source opportunity: hidden in the receiver's account for AWS referrals, the sender's own otherwise.
     const source: OpportunityRecord = {
       catalog,
@@ -283,7 +283,7 @@ export function createInvitationByControlPlane(services: Services, body: Record<
       lastModifiedAt: now,
       data: { ...data, OpportunityTeam: sender === AWS_ACCOUNT ? [] : [services.accounts.profile(sender).owner] },
     };
-    tx.collection(opportunities).put(source);
+    saveOpportunity(tx, source);
     if (sender === AWS_ACCOUNT && body.engagementId === undefined) {
       const invitation = simulateAwsReferral(tx, services, source);
       return controlView(invitation, source.id);

@@ -39,12 +39,13 @@ function latestRevision(tx: Transaction, catalog: Catalog, engagementId: string,
 
 /**
  * Writes the next revision of the opportunity's snapshot in the engagement and tells every member with
- * `Engagement Resource Snapshot Created` (behavior.md §4.4, §5.3).
+ * `Engagement Resource Snapshot Created` (behavior.md §4.4, §5.3) — or only its owner when `notify` is
+ * `'owner'`: the accept task's first snapshot goes to the accepting receiver alone (decision 13, §5.4).
  */
 export function createSnapshot(
   tx: Transaction,
   services: Services,
-  init: { catalog: Catalog; engagementId: string; opportunity: OpportunityRecord; createdBy: string },
+  init: { catalog: Catalog; engagementId: string; opportunity: OpportunityRecord; createdBy: string; notify?: 'members' | 'owner' },
 ): ResourceSnapshotRecord {
   const previous = latestRevision(tx, init.catalog, init.engagementId, init.opportunity.id, OPPORTUNITY_SUMMARY_TEMPLATE);
   const members = membersOf(tx, init.catalog, init.engagementId);
@@ -62,8 +63,9 @@ export function createSnapshot(
   };
   tx.collection(resourceSnapshots).put(snapshot);
   const arn = arns.snapshot(snapshot.catalog, snapshot.engagementId, 'Opportunity', snapshot.resourceId, snapshot.templateName, snapshot.revision);
-  for (const member of members) {
-    services.events.emit(tx, member.accountId, 'Engagement Resource Snapshot Created', [arns.engagement(snapshot.catalog, snapshot.engagementId)], {
+  const recipients = init.notify === 'owner' ? [init.createdBy] : members.map((m) => m.accountId);
+  for (const recipient of recipients) {
+    services.events.emit(tx, recipient, 'Engagement Resource Snapshot Created', [arns.engagement(snapshot.catalog, snapshot.engagementId)], {
       schemaVersion: '1',
       catalog: snapshot.catalog,
       resourceSnapshot: {

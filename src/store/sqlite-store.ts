@@ -122,10 +122,13 @@ export class SqliteStore implements Store {
     this.location = options.path === ':memory:' ? 'in memory' : options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
+    this.db.pragma('busy_timeout = 5000');
+    // Refuse a newer schema before anything writes to the file: switching a rollback-journal database to WAL
+    // rewrites its header, and a refused database must be left exactly as it was.
+    const current = this.schemaVersion();
     if (options.path !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.migrate(current);
     this.stmts = {
       nextSeqInsert: this.db.prepare('INSERT INTO sequences (kind, value) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET value = value + 1 RETURNING value').pluck(),
       getIdem: this.db.prepare(
@@ -162,7 +165,8 @@ export class SqliteStore implements Store {
     this.writeTransaction = <T>(fn: () => T): T => txn.immediate(fn) as T;
   }
 
-  private migrate(): void {
+  /** The file's schema version; closes the database and throws when it is newer than this code. */
+  private schemaVersion(): number {
     const current = this.db.pragma('user_version', { simple: true }) as number;
     if (current > latestSchemaVersion) {
       this.db.close();
@@ -170,9 +174,15 @@ export class SqliteStore implements Store {
         `The database ${this.location} has schema version ${current}, newer than this partnercentral-local understands (${latestSchemaVersion}). Upgrade partnercentral-local or use another --db file.`,
       );
     }
+    return current;
+  }
+
+  private migrate(current: number): void {
     for (const migration of migrations) {
       if (migration.version <= current) continue;
       this.db.transaction(() => {
+        // Another process opening the same file may have applied it since we looked.
+        if ((this.db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
         this.db.exec(migration.sql);
         this.db.pragma(`user_version = ${migration.version}`);
       }).immediate();

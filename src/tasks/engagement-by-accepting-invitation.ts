@@ -10,12 +10,14 @@ import { arns, idFromArnOrId } from '../arns.js';
 import type { HandlerTable, Services } from '../context.js';
 import type {
   ListEngagementByAcceptingInvitationTaskSummary,
+  PrimaryNeedFromAws,
   ReasonCode,
   StartEngagementByAcceptingInvitationTaskResponse,
 } from '../model/generated/types.js';
 import { associateResource, addMember, MAX_ENGAGEMENT_MEMBERS, membersOf } from '../resources/engagements.js';
 import { emitInvitationEvent, expireInvitation, invitationForParticipant } from '../resources/engagement-invitations.js';
 import { idempotent } from '../resources/idempotency.js';
+import { emitOpportunityEvent, nextModifiedDate, relatedEntities, saveOpportunity } from '../resources/opportunities.js';
 import { paginate } from '../resources/pagination.js';
 import { createRunningJob } from '../resources/resource-snapshot-jobs.js';
 import { createSnapshot } from '../resources/resource-snapshots.js';
@@ -52,13 +54,6 @@ function failed(task: TaskRecord, reasonCode: ReasonCode, message: string): Task
   return { ...task, status: 'FAILED', reasonCode, message };
 }
 
-/** Strips trailing zero decimals the way AWS echoes amounts ("10000.00" → "10000"). */
-function normalizeAmount(amount: string | undefined): string | undefined {
-  if (amount === undefined || !amount.includes('.')) return amount;
-  const trimmed = amount.replace(/0+$/, '');
-  return trimmed.endsWith('.') ? trimmed.slice(0, -1) : trimmed;
-}
-
 /**
  * The receiver's new opportunity for a partner's invitation (behavior.md §1.5(b)): built from the invitation
  * payload, ReviewStatus inherited from the sender's opportunity.
@@ -91,7 +86,7 @@ function opportunityFromPartnerInvitation(tx: Transaction, services: Services, i
       Project: {
         Title: payload.Project.Title,
         CustomerBusinessProblem: payload.Project.BusinessProblem,
-        ExpectedCustomerSpend: payload.Project.ExpectedCustomerSpend.map((s) => ({ ...s, Amount: normalizeAmount(s.Amount) })),
+        ExpectedCustomerSpend: payload.Project.ExpectedCustomerSpend,
       },
       LifeCycle: {
         Stage: 'Prospect',
@@ -99,22 +94,14 @@ function opportunityFromPartnerInvitation(tx: Transaction, services: Services, i
         ReviewStatus: inherited === 'Approved' ? 'Approved' : 'Submitted',
       },
       // Observed on accepted partner invitations; not in the model's enum, so it is returned as-is.
-      PrimaryNeedsFromAws: ['Do Not Need Support from AWS Sales Rep'] as unknown as OpportunityRecord['data']['PrimaryNeedsFromAws'],
+      PrimaryNeedsFromAws: ['Do Not Need Support from AWS Sales Rep' as PrimaryNeedFromAws],
       NationalSecurity: 'No',
       OpportunityType: 'Net New Business',
       Marketing: { Source: 'None' },
       OpportunityTeam: [services.accounts.profile(receiver).owner],
-      RelatedEntityIdentifiers: { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] },
+      RelatedEntityIdentifiers: relatedEntities(),
     },
   };
-}
-
-function opportunityEvent(tx: Transaction, services: Services, opportunity: OpportunityRecord, detailType: 'Opportunity Created' | 'Opportunity Updated'): void {
-  services.events.emit(tx, opportunity.accountId, detailType, [], {
-    schemaVersion: '1',
-    catalog: opportunity.catalog,
-    opportunity: { identifier: opportunity.id },
-  });
 }
 
 /** The task's single step. Every failure leaves the invitation, engagement and opportunities untouched. */
@@ -147,7 +134,6 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
   }
 
   // Success: every effect below commits together with the task's COMPLETE state.
-  const now = services.clock.nowIso();
   const accepted: InvitationRecord = { ...invitation, status: 'ACCEPTED' };
   tx.collection(invitations).put(accepted);
   emitInvitationEvent(tx, services, accepted, 'Engagement Invitation Accepted');
@@ -160,15 +146,15 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
     opportunity = {
       ...hidden,
       visible: true,
-      lastModifiedAt: now,
+      lastModifiedAt: nextModifiedDate(services, hidden.lastModifiedAt),
       data: { ...hidden.data, LifeCycle: { ...hidden.data.LifeCycle, Stage: 'Prospect', ReviewStatus: 'Approved' } },
     };
   } else {
     opportunity = opportunityFromPartnerInvitation(tx, services, invitation, caller);
   }
-  tx.collection(opportunities).put(opportunity);
-  opportunityEvent(tx, services, opportunity, 'Opportunity Created');
-  opportunityEvent(tx, services, opportunity, 'Opportunity Updated');
+  saveOpportunity(tx, opportunity);
+  emitOpportunityEvent(tx, services, opportunity, 'Opportunity Created');
+  emitOpportunityEvent(tx, services, opportunity, 'Opportunity Updated');
   if (task.tags && task.tags.length > 0) {
     const arn = arns.opportunity(caller, opportunity.catalog, opportunity.id);
     const existing = tx.collection(tagSets).get([arn])?.tags ?? [];
@@ -179,7 +165,7 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
 
   associateResource(tx, services, { catalog: engagement.catalog, engagementId: engagement.id, resourceId: opportunity.id, createdBy: caller });
   const job = createRunningJob(tx, services, { catalog: engagement.catalog, accountId: caller, engagementId: engagement.id, opportunityId: opportunity.id });
-  createSnapshot(tx, services, { catalog: engagement.catalog, engagementId: engagement.id, opportunity, createdBy: caller });
+  createSnapshot(tx, services, { catalog: engagement.catalog, engagementId: engagement.id, opportunity, createdBy: caller, notify: 'owner' });
   return { ...task, status: 'COMPLETE', opportunityId: opportunity.id, resourceSnapshotJobId: job.id };
 }
 
