@@ -24,20 +24,35 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?
 export function parseTimestamp(text: string): number | null {
   const m = RFC3339.exec(text);
   if (!m) return null;
+  // Date.parse rolls impossible fields over (2025-02-30 → 2025-03-02, 24:00 → next day); RFC 3339 forbids them.
+  const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (month < 1 || month > 12 || day < 1 || day > days) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const offset = /^[+-](\d{2}):(\d{2})$/.exec(m[8]!);
+  if (offset && (+offset[1]! > 23 || +offset[2]! > 59)) return null;
   const ms = Date.parse(text.toUpperCase().replace(/(\.\d{3})\d+/, '$1'));
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** Smithy patterns are ECMA-262 except the `(?s)` inline flag, which JavaScript spells as the `s` flag. */
+/**
+ * Smithy patterns are ECMA-262 except the `(?s)` inline flag, which JavaScript spells as the `s` flag. Always
+ * Unicode mode: `.` then matches a code point, as in the service's (Java) regexes, so the model's length-as-pattern
+ * constraints such as `^(?s).{0,255}$` count characters, not UTF-16 halves of emoji.
+ */
 export function compilePattern(pattern: string): RegExp {
   let source = pattern;
-  let flags = '';
+  let flags = 'u';
   if (source.includes('(?s)')) {
     source = source.replace('(?s)', '');
     flags += 's';
   }
-  if (/\\p\{/.test(source)) flags += 'u';
-  return new RegExp(source, flags);
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    return new RegExp(source, flags.replace('u', '')); // a pattern only valid outside Unicode mode
+  }
 }
 
 function describe(value: unknown): string {
@@ -62,6 +77,15 @@ function codePointLength(text: string): number {
   for (const _ of text) n++;
   return n;
 }
+
+/**
+ * Values the real service returns although the model's enum lacks them. They are accepted back on input so that
+ * a read-modify-write round trip (GetOpportunity → UpdateOpportunity) works: behavior.md §1.5(b) observed
+ * `PrimaryNeedsFromAws: ["Do Not Need Support from AWS Sales Rep"]` on accepted partner invitations.
+ */
+const observedEnumValues: Readonly<Record<string, readonly string[]>> = {
+  PrimaryNeedFromAws: ['Do Not Need Support from AWS Sales Rep'],
+};
 
 class Compiler {
   private readonly cache = new Map<string, Check>();
@@ -94,7 +118,7 @@ class Compiler {
     }
     const def = shapes[name];
     if (!def) throw new Error(`validator: unknown shape ${name}`);
-    return this.fromDef(def, {});
+    return this.fromDef(def, {}, name);
   }
 
   /** A member's check: its target's check with the member's own constraints layered on top. */
@@ -111,7 +135,7 @@ class Compiler {
     return this.shape(def.target);
   }
 
-  private fromDef(def: ShapeDef, extra: Constraints): Check {
+  private fromDef(def: ShapeDef, extra: Constraints, name?: string): Check {
     const c: Constraints = {
       length: extra.length ?? def.length,
       pattern: extra.pattern ?? def.pattern,
@@ -135,7 +159,7 @@ class Compiler {
       case 'map':
         return this.mapCheck(def.key, def.value, c);
       case 'enum':
-        return this.enumCheck(def.values);
+        return this.enumCheck([...def.values, ...((name && observedEnumValues[name]) || [])]);
       case 'string': {
         const merged = this.stringCheck(c);
         const targetOnly =

@@ -6,6 +6,7 @@ import { arns, idFromArnOrId } from '../arns.js';
 import type { HandlerTable, RequestContext, Services } from '../context.js';
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../errors.js';
 import type {
+  CreateOpportunityRequest,
   EngagementInvitationSummary,
   GetEngagementInvitationResponse,
   OpportunityInvitationPayload,
@@ -15,13 +16,15 @@ import { validateShape } from '../model/validate.js';
 import {
   engagements,
   invitations,
+  opportunities,
   type Catalog,
   type InvitationRecord,
   type OpportunityRecord,
 } from '../store/records.js';
 import type { Transaction } from '../store/store.js';
 import { addMember, createEngagement, membersOf } from './engagements.js';
-import { relatedEntities, saveOpportunity } from './opportunities.js';
+import { emitOpportunityEvent, nextModifiedDate, partnerFields, relatedEntities, saveOpportunity } from './opportunities.js';
+import { snapshotOnChange } from './resource-snapshots.js';
 import { paginate } from './pagination.js';
 
 /** Fixed text of AWS-originated referral invitations (behavior.md §2.2). */
@@ -269,9 +272,12 @@ export function createInvitationByControlPlane(services: Services, body: Record<
   }
   const now = services.clock.nowIso();
   return services.store.transaction((tx) => {
-    const data = { ...(opportunityInput as OpportunityRecord['data']) };
+    // Same defaults and normalisation as CreateOpportunity, so the opportunity reads back as AWS would show it.
+    const data: OpportunityRecord['data'] = {
+      ...partnerFields({ Catalog: catalog, ClientToken: 'control-plane', ...opportunityInput } as CreateOpportunityRequest),
+      RelatedEntityIdentifiers: relatedEntities(),
+    };
     data.LifeCycle = { Stage: 'Prospect', ...data.LifeCycle, ReviewStatus: sender === AWS_ACCOUNT ? 'Approved' : 'Submitted' };
-    data.RelatedEntityIdentifiers = relatedEntities();
     // The source opportunity: hidden in the receiver's account for AWS referrals, the sender's own otherwise.
     const source: OpportunityRecord = {
       catalog,
@@ -337,6 +343,29 @@ function controlView(invitation: InvitationRecord, sourceOpportunityId: string) 
     invitationDate: invitation.invitationDate,
     expirationDate: invitation.expirationDate,
   };
+}
+
+/**
+ * Multi-partner rule (behavior.md §2.3, D-MULTI): when AWS approves the sender's opportunity, every receiver's
+ * opportunity made from it moves from `Submitted` to `Approved`.
+ */
+export function approveReceiverOpportunities(tx: Transaction, services: Services, senderOpportunity: OpportunityRecord): void {
+  const sent = tx
+    .collection(invitations)
+    .find({ catalog: senderOpportunity.catalog, sender_account_id: senderOpportunity.accountId, status: 'ACCEPTED' })
+    .filter((i) => i.senderOpportunityId === senderOpportunity.id && i.acceptedOpportunityId !== undefined);
+  for (const invitation of sent) {
+    const receiver = tx.collection(opportunities).get([invitation.catalog, invitation.acceptedOpportunityId!]);
+    if (!receiver || receiver.data.LifeCycle?.ReviewStatus !== 'Submitted') continue;
+    const approved: OpportunityRecord = {
+      ...receiver,
+      lastModifiedAt: nextModifiedDate(services, receiver.lastModifiedAt),
+      data: { ...receiver.data, LifeCycle: { ...receiver.data.LifeCycle, ReviewStatus: 'Approved' } },
+    };
+    saveOpportunity(tx, approved);
+    emitOpportunityEvent(tx, services, approved, 'Opportunity Updated');
+    snapshotOnChange(tx, services, approved);
+  }
 }
 
 /** Kept for the control plane's `/_emulator/referrals` alias. */

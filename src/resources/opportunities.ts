@@ -24,7 +24,7 @@ import { projectOnto } from '../model/project.js';
 import { fieldPath, parseTimestamp } from '../model/validate.js';
 import { opportunities, tagSets, type Catalog, type OpportunityData, type OpportunityRecord } from '../store/records.js';
 import type { Transaction } from '../store/store.js';
-import { simulateAwsReferral } from './engagement-invitations.js';
+import { approveReceiverOpportunities, simulateAwsReferral } from './engagement-invitations.js';
 import { idempotent } from './idempotency.js';
 import { paginate, type SortValue } from './pagination.js';
 import { snapshotOnChange } from './resource-snapshots.js';
@@ -151,7 +151,7 @@ function normalizedProject(project: Project | undefined): Project | undefined {
 }
 
 /** The partner-controlled part of a Create or Update request, with the documented defaults applied. */
-function partnerFields(input: CreateOpportunityRequest | UpdateOpportunityRequest): PartnerFields {
+export function partnerFields(input: CreateOpportunityRequest | UpdateOpportunityRequest): PartnerFields {
   return defined({
     PrimaryNeedsFromAws: input.PrimaryNeedsFromAws,
     // behavior.md §3.4: NationalSecurity defaults to No and OpportunityType to Net New Business when not sent.
@@ -526,6 +526,7 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
     saveOpportunity(tx, updated);
     emitOpportunityEvent(tx, services, updated, 'Opportunity Updated');
     snapshotOnChange(tx, services, updated);
+    if (simulated === 'Approved') approveReceiverOpportunities(tx, services, updated);
     return { Id: updated.id, LastModifiedDate: modifiedAt };
   });
 };

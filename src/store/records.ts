@@ -77,6 +77,8 @@ export interface InvitationRecord {
   referralOpportunityId?: string;
   /** For a partner invitation: the sender's opportunity, whose review status the receiver's copy inherits. */
   senderOpportunityId?: string;
+  /** The receiver's opportunity, once the accept task created or revealed it. */
+  acceptedOpportunityId?: string;
 }
 
 export type TaskType = 'engagement-by-accepting-invitation';

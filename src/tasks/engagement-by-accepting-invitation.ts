@@ -134,8 +134,7 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
   }
 
   // Success: every effect below commits together with the task's COMPLETE state.
-  const accepted: InvitationRecord = { ...invitation, status: 'ACCEPTED' };
-  tx.collection(invitations).put(accepted);
+  let accepted: InvitationRecord = { ...invitation, status: 'ACCEPTED' };
   emitInvitationEvent(tx, services, accepted, 'Engagement Invitation Accepted');
   addMember(tx, services, engagement, caller);
 
@@ -153,6 +152,8 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
     opportunity = opportunityFromPartnerInvitation(tx, services, invitation, caller);
   }
   saveOpportunity(tx, opportunity);
+  accepted = { ...accepted, acceptedOpportunityId: opportunity.id };
+  tx.collection(invitations).put(accepted);
   emitOpportunityEvent(tx, services, opportunity, 'Opportunity Created');
   emitOpportunityEvent(tx, services, opportunity, 'Opportunity Updated');
   if (task.tags && task.tags.length > 0) {
