@@ -1,7 +1,7 @@
 // Reads a request body with a hard cap: a declared Content-Length over the cap is refused before a byte is
 // read, and a chunked body is refused as soon as it crosses the cap, so oversize bodies are never buffered.
 import type { IncomingMessage } from 'node:http';
-import { frameworkErrors } from '../errors.js';
+import { FrameworkError, frameworkErrors } from '../errors.js';
 
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
@@ -26,10 +26,11 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     req.on('end', () => {
       if (!failed) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
-    req.on('error', (err) => {
+    // The client went away mid-body (Node: Error 'aborted'): its fault, not an internal failure.
+    req.on('error', () => {
       if (!failed) {
         failed = true;
-        reject(err);
+        reject(new FrameworkError('RequestAbortedException', 400, 'The request was aborted before its body was received.'));
       }
     });
   });

@@ -1,0 +1,221 @@
+// boto3 and the AWS CLI against an in-process server (protocol.md §3.3–§3.4): modeled exception classes, the
+// extra members of ValidationException in e.response, CLI error text and exit codes, and both ways of pointing
+// the CLI at an endpoint. Skipped when python3+boto3 or the aws CLI is not installed.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunningServer } from '../src/server.js';
+import type { RequestContext } from '../src/context.js';
+import { handlers } from '../src/resources/index.js';
+import { shapes } from '../src/model/generated/shapes.js';
+import { hasBoto3, startTestServer } from './helpers.js';
+
+// dist/test/python-clients.test.js → repository root two levels up; the scripts are not compiled.
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const script = join(repoRoot, 'test', 'py', 'boto3_errors.py');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+function hasAwsCli(): boolean {
+  const r = spawnSync('aws', ['--version'], { stdio: 'ignore' });
+  return r.error === undefined && r.status === 0;
+}
+
+const skip = !hasBoto3() ? 'python3 with boto3 is not installed' : !hasAwsCli() ? 'the aws CLI is not installed' : false;
+
+/** The environment of a fresh AWS user: nothing from the caller's own AWS configuration leaks in. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: '111111111111',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(repoRoot, 'test', 'py', 'no-such-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(repoRoot, 'test', 'py', 'no-such-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...extra,
+  };
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Asynchronous on purpose: the server answering the child runs on this event loop. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    execFile(command, args, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') {
+        reject(err);
+        return;
+      }
+      resolveRun({ code: err ? Number(err.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+interface PyError {
+  class: string;
+  isModeledClass: boolean;
+  codeIsModeled: boolean;
+  code: string;
+  errorMessage: string | null;
+  Message: string | null;
+  Reason: string | null;
+  ErrorList: unknown;
+  status: number;
+  requestId: string | null;
+  retryAttempts: number;
+  str: string;
+}
+interface PyCall {
+  error?: PyError;
+  result?: Record<string, unknown>;
+  status?: number;
+  requestId?: string;
+  retryAttempts?: number;
+}
+
+const BAD_IDENTIFIER_MESSAGE =
+  "1 validation error detected: Value at 'identifier' failed to satisfy constraint: Value 'bad' must satisfy regular expression pattern: ^O[0-9]{1,19}$.";
+
+function enumValues(shape: string): string {
+  const def = shapes[shape];
+  assert.ok(def && def.type === 'enum');
+  return def.values.join(', ');
+}
+
+type AnyHandler = (ctx: RequestContext, input: Record<string, unknown>) => unknown;
+const handlerTable = handlers as Record<string, AnyHandler | undefined>;
+
+describe('Python clients (boto3, AWS CLI)', { skip }, () => {
+  let server: RunningServer;
+  const saved = new Map<string, { had: boolean; handler: AnyHandler | undefined }>();
+  const install = (operation: string, handler: AnyHandler | undefined) => {
+    saved.set(operation, { had: Object.hasOwn(handlerTable, operation), handler: handlerTable[operation] });
+    if (handler === undefined) delete handlerTable[operation];
+    else handlerTable[operation] = handler;
+  };
+
+  before(async () => {
+    server = await startTestServer();
+    // Deterministic answers for the protocol cases, whatever the resource modules implement by now.
+    install('ListSolutions', undefined);
+    install('SubmitOpportunity', () => undefined);
+    install('GetEngagement', () => ({
+      Id: 'eng-abcdefghij0123',
+      Title: 'Stubbed engagement',
+      CreatedAt: '2025-01-15T12:00:00.123Z',
+      CreatedBy: '111111111111',
+      MemberCount: 1,
+    }));
+  });
+  after(async () => {
+    for (const [operation, { had, handler }] of saved) {
+      if (had) handlerTable[operation] = handler;
+      else delete handlerTable[operation];
+    }
+    await server.close();
+  });
+
+  it('boto3: modeled exception classes with Reason, ErrorList and Message in e.response; unmodeled codes as ClientError', async () => {
+    const py = await run('python3', [script, server.endpoint], cleanEnv({}));
+    assert.equal(py.code, 0, py.stderr);
+    const out = JSON.parse(py.stdout) as Record<string, PyCall> & { modeledExceptions: string[] };
+
+    for (const name of ['AccessDeniedException', 'ConflictException', 'InternalServerException', 'ResourceNotFoundException', 'ServiceQuotaExceededException', 'ThrottlingException', 'ValidationException']) {
+      assert.ok(out.modeledExceptions.includes(name), `botocore models ${name}`);
+    }
+
+    const validation = out.validation!.error!;
+    assert.equal(validation.class, 'ValidationException');
+    assert.equal(validation.isModeledClass, true);
+    assert.equal(validation.code, 'ValidationException');
+    assert.equal(validation.errorMessage, BAD_IDENTIFIER_MESSAGE);
+    assert.equal(validation.Message, BAD_IDENTIFIER_MESSAGE);
+    assert.equal(validation.Reason, 'REQUEST_VALIDATION_FAILED');
+    assert.deepEqual(validation.ErrorList, [
+      { FieldName: 'identifier', Message: "Value 'bad' must satisfy regular expression pattern: ^O[0-9]{1,19}$.", Code: 'INVALID_STRING_FORMAT' },
+    ]);
+    assert.equal(validation.status, 400);
+    assert.match(String(validation.requestId), UUID);
+    assert.equal(validation.retryAttempts, 0);
+    assert.equal(validation.str, `An error occurred (ValidationException) when calling the GetOpportunity operation: ${BAD_IDENTIFIER_MESSAGE}`);
+
+    const several = out.severalErrors!.error!;
+    assert.equal(several.class, 'ValidationException');
+    assert.deepEqual(several.ErrorList, [
+      { FieldName: 'participantType', Message: "Value 'BOGUS' is not one of: SENDER, RECEIVER.", Code: 'INVALID_ENUM_VALUE' },
+      { FieldName: 'status', Message: `Value 'NOPE' is not one of: ${enumValues('InvitationStatus')}.`, Code: 'INVALID_ENUM_VALUE' },
+    ]);
+    assert.match(String(several.Message), /^2 validation errors detected: /);
+
+    const catalog = out.badCatalog!.error!;
+    assert.equal(catalog.class, 'ValidationException');
+    assert.deepEqual(catalog.ErrorList, [{ FieldName: 'catalog', Message: "Catalog 'Foo' is not valid; use AWS or Sandbox.", Code: 'INVALID_ENUM_VALUE' }]);
+
+    const unknown = out.unknownOpportunity!.error!;
+    assert.ok(['ResourceNotFoundException', 'NotImplementedException'].includes(unknown.code), unknown.code);
+    if (unknown.code === 'ResourceNotFoundException') {
+      assert.equal(unknown.class, 'ResourceNotFoundException');
+      assert.equal(unknown.isModeledClass, true);
+      assert.equal(unknown.status, 404);
+      assert.ok(unknown.errorMessage && unknown.errorMessage === unknown.Message, 'Message reaches e.response');
+    } else {
+      assert.equal(unknown.class, 'ClientError');
+      assert.equal(unknown.status, 501);
+    }
+    assert.equal(unknown.retryAttempts, 0);
+
+    const notImplemented = out.notImplemented!.error!;
+    assert.equal(notImplemented.class, 'ClientError');
+    assert.equal(notImplemented.codeIsModeled, false);
+    assert.equal(notImplemented.code, 'NotImplementedException');
+    assert.equal(notImplemented.status, 501);
+    assert.equal(notImplemented.retryAttempts, 0, '501 is never retried');
+    assert.equal(notImplemented.errorMessage, 'ListSolutions is not implemented yet by partnercentral-local. Its input was valid; nothing was changed.');
+
+    assert.deepEqual(out.unitOutput, { result: {}, status: 200, requestId: out.unitOutput!.requestId, retryAttempts: 0 });
+    assert.match(String(out.unitOutput!.requestId), UUID);
+    assert.deepEqual(out.modeledOutput!.result, {
+      Id: 'eng-abcdefghij0123',
+      Title: 'Stubbed engagement',
+      CreatedAt: '2025-01-15T12:00:00.123000+00:00',
+      CreatedBy: '111111111111',
+      MemberCount: 1,
+    });
+  });
+
+  it('aws CLI: --endpoint-url and AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING both reach the server; a bad call exits non-zero', async () => {
+    const endpoint = server.endpoint;
+    const list = ['partnercentral-selling', 'list-opportunities', '--catalog', 'Sandbox', '--output', 'json'];
+    const [viaFlag, viaEnv, bad] = await Promise.all([
+      run('aws', [...list, '--endpoint-url', endpoint], cleanEnv({})),
+      run('aws', list, cleanEnv({ AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING: endpoint })),
+      run('aws', ['partnercentral-selling', 'get-opportunity', '--catalog', 'Sandbox', '--identifier', 'bad', '--endpoint-url', endpoint], cleanEnv({})),
+    ]);
+    for (const [label, result] of [['--endpoint-url', viaFlag], ['AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING', viaEnv]] as const) {
+      if (handlerTable.ListOpportunities !== undefined) {
+        assert.equal(result.code, 0, `${label}: ${result.stderr}`);
+        assert.deepEqual(JSON.parse(result.stdout), { OpportunitySummaries: [] }, label);
+      } else {
+        assert.notEqual(result.code, 0, label);
+        assert.match(result.stderr, /An error occurred \(NotImplementedException\) when calling the ListOpportunities operation: ListOpportunities is not implemented yet/, label);
+      }
+    }
+    assert.ok(bad.code === 254 || bad.code === 255, `exit code ${bad.code}`);
+    assert.equal(bad.stdout, '');
+    assert.ok(
+      bad.stderr.includes(`An error occurred (ValidationException) when calling the GetOpportunity operation: ${BAD_IDENTIFIER_MESSAGE}`),
+      bad.stderr,
+    );
+  });
+});
