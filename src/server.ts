@@ -10,7 +10,7 @@ import { authenticate, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
 import type { RequestContext, Services } from './context.js';
-import { ApiError, frameworkErrors, InternalServerException, NotImplementedException, ValidationException } from './errors.js';
+import { ApiError, frameworkErrors, InternalServerException, NotImplementedException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
 import { IdSource } from './ids.js';
 import { createLogger } from './log.js';
@@ -38,8 +38,6 @@ export interface RunningServer {
   server: Server;
   close(): Promise<void>;
 }
-
-const CATALOGS: ReadonlySet<string> = new Set(['AWS', 'Sandbox']);
 
 function resolveOptions(input: StartOptions): ServerOptions {
   const base = defaultOptions();
@@ -75,14 +73,10 @@ function buildServices(store: Store, options: ServerOptions): Services {
   return services;
 }
 
+/** The catalog the request works in. The validator has already restricted `Catalog` to AWS or Sandbox. */
 function catalogOf(input: Record<string, unknown>): Catalog {
   const catalog = input.Catalog;
-  if (typeof catalog === 'string') {
-    if (!CATALOGS.has(catalog)) {
-      throw ValidationException.field('catalog', 'INVALID_ENUM_VALUE', `Catalog '${catalog}' is not valid; use AWS or Sandbox.`);
-    }
-    return catalog as Catalog;
-  }
+  if (typeof catalog === 'string') return catalog as Catalog;
   // Tagging operations carry the catalog inside the resource ARN.
   const arn = input.ResourceArn;
   const fromArn = typeof arn === 'string' ? catalogOfArn(arn) : undefined;
@@ -108,8 +102,9 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       const route = resolveRoute(req.method ?? 'GET', path, req.headers);
       routing = route.routing;
       const body = await readBody(req, options.maxBodyBytes);
-      const caller = await authenticate({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
+      // AWS's front end rejects an unparseable body before it looks at the signature (protocol.md §4.3).
       const raw = parseInput(body);
+      const caller = await authenticate({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
       const input = validateInput(route.operation, raw);
       const catalog = catalogOf(input);
       const handler = handlers[route.operation] as
@@ -144,7 +139,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : '';
-    const work = path.startsWith(CONTROL_PREFIX)
+    const work = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)
       ? handleControl(req, res, path, query, services, requestId)
       : handleApi(req, res, requestId, path, query);
     work.catch((err: unknown) => {
@@ -154,8 +149,18 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     });
   });
   server.keepAliveTimeout = 65_000;
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  // Requests Node cannot even parse as HTTP still get an AWS-shaped answer (decisions 2 and 6).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ __type: 'com.amazon.coral.service#MalformedHttpRequestException', Message: 'The request is not valid HTTP.' });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: ${randomUUID()}\r\n` +
+        `x-amzn-ErrorType: MalformedHttpRequestException\r\nDate: ${new Date().toUTCString()}\r\nConnection: close\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 
   await new Promise<void>((resolveListen, rejectListen) => {

@@ -336,11 +336,17 @@ describe('protocol layer', () => {
 
     it('rejects an invalid Catalog value', async () => {
       const reply = await viaTarget(endpoint, 'GetOpportunity', '{"Catalog":"Foo","Identifier":"O1234567890"}');
-      const message = "Catalog 'Foo' is not valid; use AWS or Sandbox.";
-      assertError(reply, 400, SERVICE_NS, 'ValidationException', message, {
+      const message = "Value 'Foo' is not one of: AWS, Sandbox.";
+      assertError(reply, 400, SERVICE_NS, 'ValidationException', `1 validation error detected: Value at 'catalog' failed to satisfy constraint: ${message}`, {
         Reason: 'REQUEST_VALIDATION_FAILED',
         ErrorList: [{ FieldName: 'catalog', Message: message, Code: 'INVALID_ENUM_VALUE' }],
       });
+      // Reported together with the other problems of the request.
+      const both = await viaTarget(endpoint, 'GetOpportunity', '{"Catalog":"Foo","Identifier":"bad"}');
+      assert.deepEqual(
+        (both.json().ErrorList as { FieldName: string }[]).map((e) => e.FieldName),
+        ['catalog', 'identifier'],
+      );
       const client = clientFor(endpoint);
       await assert.rejects(client.send(new ListOpportunitiesCommand({ Catalog: 'Foo' })), (err: unknown) => {
         assert.ok(err instanceof ValidationException);

@@ -160,7 +160,7 @@ describe('Python clients (boto3, AWS CLI)', { skip }, () => {
 
     const catalog = out.badCatalog!.error!;
     assert.equal(catalog.class, 'ValidationException');
-    assert.deepEqual(catalog.ErrorList, [{ FieldName: 'catalog', Message: "Catalog 'Foo' is not valid; use AWS or Sandbox.", Code: 'INVALID_ENUM_VALUE' }]);
+    assert.deepEqual(catalog.ErrorList, [{ FieldName: 'catalog', Message: "Value 'Foo' is not one of: AWS, Sandbox.", Code: 'INVALID_ENUM_VALUE' }]);
 
     const unknown = out.unknownOpportunity!.error!;
     assert.ok(['ResourceNotFoundException', 'NotImplementedException'].includes(unknown.code), unknown.code);

@@ -87,6 +87,14 @@ const observedEnumValues: Readonly<Record<string, readonly string[]>> = {
   PrimaryNeedFromAws: ['Do Not Need Support from AWS Sales Rep'],
 };
 
+/**
+ * Closed value sets the service enforces on plain string shapes. The model types `Catalog` as any letters
+ * (`^[a-zA-Z]+$`), but only two catalogs exist; an unknown one is reported like a bad enum value.
+ */
+const serviceValueSets: Readonly<Record<string, readonly string[]>> = {
+  CatalogIdentifier: ['AWS', 'Sandbox'],
+};
+
 class Compiler {
   private readonly cache = new Map<string, Check>();
 
@@ -161,6 +169,8 @@ class Compiler {
       case 'enum':
         return this.enumCheck([...def.values, ...((name && observedEnumValues[name]) || [])]);
       case 'string': {
+        const valueSet = name ? serviceValueSets[name] : undefined;
+        if (valueSet) return both(this.stringCheck(c), this.enumCheck([...valueSet]));
         const merged = this.stringCheck(c);
         const targetOnly =
           extra.pattern !== undefined && def.pattern !== undefined && extra.pattern !== def.pattern
