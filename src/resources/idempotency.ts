@@ -6,20 +6,20 @@ import type { RequestContext } from '../context.js';
 import type { Transaction } from '../store/store.js';
 
 /** Stable JSON: object keys sorted, so member order on the wire does not matter. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
 export function requestHash(input: Record<string, unknown>, tokenMember: string): string {
   const { [tokenMember]: _token, ...rest } = input;
-  return createHash('sha256').update(canonical(rest)).digest('hex');
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
 export const CONFLICTING_TOKEN_MESSAGE = 'Conflicting client token submitted for a new request body.';

@@ -25,7 +25,7 @@ import { fieldPath, parseTimestamp } from '../model/validate.js';
 import { opportunities, tagSets, type Catalog, type OpportunityData, type OpportunityRecord } from '../store/records.js';
 import type { Transaction } from '../store/store.js';
 import { approveReceiverOpportunities, simulateAwsReferral } from './engagement-invitations.js';
-import { idempotent } from './idempotency.js';
+import { canonicalJson as canonical, idempotent } from './idempotency.js';
 import { paginate, type SortValue } from './pagination.js';
 import { snapshotOnChange } from './resource-snapshots.js';
 
@@ -397,18 +397,6 @@ const APPROVED_LOCKED = [
 
 function coveredBy(path: string, fields: readonly string[]): boolean {
   return fields.some((f) => path === f || path.startsWith(`${f}.`));
-}
-
-/** Stable JSON (sorted keys) for comparing lists and values. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
