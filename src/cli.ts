@@ -109,9 +109,13 @@ export async function main(argv: string[]): Promise<void> {
   try {
     running = await startServer(options);
   } catch (err) {
-    const message = err instanceof SchemaVersionError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    const code = (err as { code?: unknown }).code;
+    // SQLite errors at start-up concern the --db file (not a database, unreadable, locked): say which file.
+    const message = err instanceof SchemaVersionError || code === 'EADDRINUSE'
       ? (err as Error).message
-      : err instanceof Error ? err.stack ?? err.message : String(err);
+      : typeof code === 'string' && code.startsWith('SQLITE_') && !options.inMemory
+        ? `the database ${resolve(options.dbPath ?? defaultOptions().dbPath)} cannot be used: ${(err as Error).message} (${code})`
+        : err instanceof Error ? err.stack ?? err.message : String(err);
     process.stderr.write(`partnercentral-local: could not start: ${message}\n`);
     process.exitCode = 1;
     return;

@@ -126,7 +126,7 @@ export class SqliteStore implements Store {
     // Refuse a newer schema before anything writes to the file: switching a rollback-journal database to WAL
     // rewrites its header, and a refused database must be left exactly as it was.
     const current = this.schemaVersion();
-    if (options.path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    if (options.path !== ':memory:') this.enableWal();
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.migrate(current);
     this.stmts = {
@@ -165,9 +165,34 @@ export class SqliteStore implements Store {
     this.writeTransaction = <T>(fn: () => T): T => txn.immediate(fn) as T;
   }
 
-  /** The file's schema version; closes the database and throws when it is newer than this code. */
+  /**
+   * Switches the file to WAL (a persistent setting). While another process converts the same new file, SQLite
+   * answers SQLITE_BUSY at once instead of calling the busy handler, so wait briefly and retry (bounded).
+   */
+  private enableWal(): void {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (this.db.pragma('journal_mode', { simple: true }) !== 'wal') this.db.pragma('journal_mode = WAL');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 100) {
+          this.db.close();
+          throw err;
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+    }
+  }
+
+  /** The file's schema version; closes the database and throws when it is newer than this code or unreadable. */
   private schemaVersion(): number {
-    const current = this.db.pragma('user_version', { simple: true }) as number;
+    let current: number;
+    try {
+      current = this.db.pragma('user_version', { simple: true }) as number;
+    } catch (err) {
+      this.db.close(); // e.g. SQLITE_NOTADB: not a database file
+      throw err;
+    }
     if (current > latestSchemaVersion) {
       this.db.close();
       throw new SchemaVersionError(

@@ -37,8 +37,30 @@ export class TaskRunner {
     return { runAfterMs: startMs + this.runtime.taskDelayMs };
   }
 
-  /** Executes one task now if it is still in progress; returns its state afterwards. */
+  /**
+   * Executes one task now if it is still in progress; returns its state afterwards. A step that throws rolls
+   * back all its effects and ends the task FAILED with InternalError (decision 12) instead of leaving it
+   * IN_PROGRESS to be retried on every run and every restart.
+   */
   run(catalog: string, id: string): TaskRecord | undefined {
+    try {
+      return this.execute(catalog, id);
+    } catch (err) {
+      this.log.error(`task ${id} failed unexpectedly: ${err instanceof Error ? err.stack : String(err)}`);
+      // If even this write fails (e.g. the database is busy), the task stays IN_PROGRESS and is retried later.
+      return this.store.transaction((tx) => {
+        const col = tx.collection(taskCollection);
+        const task = col.get([catalog, id]);
+        if (!task || task.status !== 'IN_PROGRESS') return task;
+        const { runAfterMs: _r, pollsRemaining: _p, ...rest } = task;
+        const final: TaskRecord = { ...rest, status: 'FAILED', reasonCode: 'InternalError', message: 'The task failed because of an internal error; nothing was changed.' };
+        col.put(final);
+        return final;
+      });
+    }
+  }
+
+  private execute(catalog: string, id: string): TaskRecord | undefined {
     return this.store.transaction((tx) => {
       const col = tx.collection(taskCollection);
       const task = col.get([catalog, id]);

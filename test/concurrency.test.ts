@@ -1,0 +1,305 @@
+// Concurrency (issue #2, item 9): concurrent accepts of one invitation, with the same ClientToken or different
+// ones, yield exactly one opportunity; the same holds with async progression, for CreateOpportunity replays,
+// and for two server processes sharing one SQLite file (BEGIN IMMEDIATE + busy_timeout serialize them).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateOpportunityCommand,
+  GetEngagementInvitationCommand,
+  ListEngagementByAcceptingInvitationTasksCommand,
+  ListEngagementInvitationsCommand,
+  ListOpportunitiesCommand,
+  StartEngagementByAcceptingInvitationTaskCommand,
+  type CreateOpportunityCommandInput,
+  type PartnerCentralSellingClient,
+  type StartEngagementByAcceptingInvitationTaskCommandOutput,
+} from '@aws-sdk/client-partnercentral-selling';
+import { clientFor, control, eventsOf, pollUntil, rawRequest, startTestServer } from './helpers.js';
+import type { RunningServer } from '../src/server.js';
+
+const PARALLEL = 20;
+
+let accountCounter = 0;
+/** A fresh 12-digit account per test, so lists and events only hold that test's data. */
+function freshAccount(): string {
+  accountCounter += 1;
+  return `4200000${String(accountCounter).padStart(5, '0')}`;
+}
+
+function opportunityInput(clientToken: string, overrides: Partial<CreateOpportunityCommandInput> = {}): CreateOpportunityCommandInput {
+  return {
+    Catalog: 'Sandbox',
+    ClientToken: clientToken,
+    Customer: { Account: { CompanyName: 'Racing Corp', Industry: 'Automotive', Address: { CountryCode: 'DE' } } },
+    Project: { Title: 'Racing project', CustomerBusinessProblem: 'Many clients accept the same invitation at once.' },
+    LifeCycle: { Stage: 'Prospect', TargetCloseDate: '2030-09-30' },
+    ...overrides,
+  };
+}
+
+/** A simulated AWS referral to the client's account; returns the hidden opportunity and its invitation. */
+async function createReferral(client: PartnerCentralSellingClient, token: string): Promise<{ opportunityId: string; invitationId: string }> {
+  const created = await client.send(new CreateOpportunityCommand(opportunityInput(token, { Origin: 'AWS Referral' })));
+  const list = await client.send(new ListEngagementInvitationsCommand({ Catalog: 'Sandbox', ParticipantType: 'RECEIVER' }));
+  const pending = (list.EngagementInvitationSummaries ?? []).filter((i) => i.Status === 'PENDING');
+  assert.equal(pending.length, 1);
+  return { opportunityId: created.Id!, invitationId: pending[0]!.Id! };
+}
+
+function accept(client: PartnerCentralSellingClient, invitationId: string, token: string): Promise<StartEngagementByAcceptingInvitationTaskCommandOutput> {
+  return client.send(new StartEngagementByAcceptingInvitationTaskCommand({ Catalog: 'Sandbox', ClientToken: token, Identifier: invitationId }));
+}
+
+async function tasksOf(client: PartnerCentralSellingClient) {
+  return (await client.send(new ListEngagementByAcceptingInvitationTasksCommand({ Catalog: 'Sandbox', MaxResults: 100 }))).TaskSummaries ?? [];
+}
+
+/** Polls (bounded) until none of the account's tasks is IN_PROGRESS any more. */
+async function settledTasks(clients: PartnerCentralSellingClient[]) {
+  return pollUntil(
+    async () => {
+      const views = await Promise.all(clients.map(tasksOf));
+      return views.every((tasks) => tasks.every((t) => t.TaskStatus !== 'IN_PROGRESS')) ? views[0]! : undefined;
+    },
+    { attempts: 400, intervalMs: 25 },
+  );
+}
+
+/** Exactly one opportunity, the invitation ACCEPTED, one Opportunity Created and one acceptance event. */
+async function assertOneOutcome(endpoint: string, client: PartnerCentralSellingClient, account: string, ids: { opportunityId: string; invitationId: string }) {
+  const listed = await client.send(new ListOpportunitiesCommand({ Catalog: 'Sandbox' }));
+  assert.deepEqual((listed.OpportunitySummaries ?? []).map((o) => o.Id), [ids.opportunityId], 'exactly one opportunity');
+  const invitation = await client.send(new GetEngagementInvitationCommand({ Catalog: 'Sandbox', Identifier: ids.invitationId }));
+  assert.equal(invitation.Status, 'ACCEPTED');
+  const created = await eventsOf(endpoint, { detailType: 'Opportunity Created', account });
+  assert.equal(created.length, 1, 'exactly one Opportunity Created event');
+  const acceptedEvents = await eventsOf(endpoint, { detailType: 'Engagement Invitation Accepted', account });
+  assert.equal(acceptedEvents.length, 1, 'exactly one Engagement Invitation Accepted event');
+  const members = await eventsOf(endpoint, { detailType: 'Engagement Member Added', account });
+  assert.equal(members.length, 1, 'the caller joined the engagement once');
+}
+
+function assertOneWinner(tasks: { TaskStatus?: string; ReasonCode?: string; OpportunityId?: string }[], opportunityId: string) {
+  const complete = tasks.filter((t) => t.TaskStatus === 'COMPLETE');
+  assert.equal(complete.length, 1, 'exactly one COMPLETE task');
+  assert.equal(complete[0]!.OpportunityId, opportunityId);
+  const failed = tasks.filter((t) => t.TaskStatus === 'FAILED');
+  assert.equal(failed.length, tasks.length - 1, 'every other task FAILED');
+  for (const t of failed) {
+    assert.equal(t.ReasonCode, 'EngagementInvitationConflict');
+    assert.equal(t.OpportunityId, undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe('concurrent accepts (in-process, immediate progression)', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it(`${PARALLEL} concurrent Starts with the same token: one task, one opportunity`, async () => {
+    const account = freshAccount();
+    const client = clientFor(server.endpoint, account);
+    const ids = await createReferral(client, 'ref');
+    const answers = await Promise.all(Array.from({ length: PARALLEL }, () => accept(client, ids.invitationId, 'same-token')));
+    assert.equal(new Set(answers.map((a) => a.TaskId)).size, 1, 'one TaskId');
+    for (const a of answers) assert.equal(a.TaskStatus, 'COMPLETE');
+    const tasks = await tasksOf(client);
+    assert.equal(tasks.length, 1);
+    await assertOneOutcome(server.endpoint, client, account, ids);
+  });
+
+  it(`${PARALLEL} concurrent Starts with different tokens: one COMPLETE, the rest EngagementInvitationConflict`, async () => {
+    const account = freshAccount();
+    const client = clientFor(server.endpoint, account);
+    const ids = await createReferral(client, 'ref');
+    const answers = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => accept(client, ids.invitationId, `token-${i}`)));
+    assert.equal(new Set(answers.map((a) => a.TaskId)).size, PARALLEL, 'one task per token');
+    assertOneWinner(answers, ids.opportunityId);
+    assertOneWinner(await tasksOf(client), ids.opportunityId);
+    await assertOneOutcome(server.endpoint, client, account, ids);
+  });
+
+  it(`${PARALLEL} concurrent CreateOpportunity calls with one ClientToken: one opportunity`, async () => {
+    const account = freshAccount();
+    const client = clientFor(server.endpoint, account);
+    const answers = await Promise.all(Array.from({ length: PARALLEL }, () => client.send(new CreateOpportunityCommand(opportunityInput('create-once')))));
+    assert.equal(new Set(answers.map((a) => a.Id)).size, 1);
+    assert.equal(new Set(answers.map((a) => a.LastModifiedDate?.toISOString())).size, 1, 'replays answer the original response');
+    const listed = await client.send(new ListOpportunitiesCommand({ Catalog: 'Sandbox' }));
+    assert.equal(listed.OpportunitySummaries?.length, 1);
+    assert.equal((await eventsOf(server.endpoint, { detailType: 'Opportunity Created', account })).length, 1);
+  });
+});
+
+describe('concurrent accepts (in-process, async progression)', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer({ runtime: { taskProgression: 'async', taskDelayMs: 3_600_000 } });
+  });
+  after(() => server.close());
+
+  it(`${PARALLEL} concurrent Starts with the same token: one task that completes once`, async () => {
+    const account = freshAccount();
+    const client = clientFor(server.endpoint, account);
+    const ids = await createReferral(client, 'ref');
+    const answers = await Promise.all(Array.from({ length: PARALLEL }, () => accept(client, ids.invitationId, 'same-token')));
+    assert.equal(new Set(answers.map((a) => a.TaskId)).size, 1);
+    for (const a of answers) assert.equal(a.TaskStatus, 'IN_PROGRESS');
+    assert.equal((await control(server.endpoint, 'clock', { advance: '2h' })).status, 200);
+    const tasks = await settledTasks([client]);
+    assert.equal(tasks.length, 1);
+    assert.equal(tasks[0]!.TaskStatus, 'COMPLETE');
+    const replay = await accept(client, ids.invitationId, 'same-token');
+    assert.deepEqual([replay.TaskId, replay.TaskStatus], [answers[0]!.TaskId, 'COMPLETE']);
+    await assertOneOutcome(server.endpoint, client, account, ids);
+  });
+
+  it(`${PARALLEL} concurrent Starts with different tokens: all IN_PROGRESS, then exactly one COMPLETE`, async () => {
+    const account = freshAccount();
+    const client = clientFor(server.endpoint, account);
+    const ids = await createReferral(client, 'ref');
+    const answers = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => accept(client, ids.invitationId, `token-${i}`)));
+    assert.equal(new Set(answers.map((a) => a.TaskId)).size, PARALLEL);
+    for (const a of answers) assert.equal(a.TaskStatus, 'IN_PROGRESS');
+    assert.equal((await control(server.endpoint, 'clock', { advance: '2h' })).status, 200);
+    const tasks = await settledTasks([client]);
+    assert.equal(tasks.length, PARALLEL);
+    assertOneWinner(tasks, ids.opportunityId);
+    await assertOneOutcome(server.endpoint, client, account, ids);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Two CLI processes on one database file.
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(REPO_ROOT, 'bin', 'partnercentral-local.js');
+
+interface ChildServer {
+  proc: ChildProcess;
+  endpoint: string;
+  exited: Promise<unknown>;
+  stderr(): string;
+}
+
+const children = new Set<ChildProcess>();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the CLI on `db` (bounded wait for /_emulator/health; retries if the chosen port was taken meanwhile). */
+async function startCli(db: string, extra: string[] = []): Promise<ChildServer> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const proc = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--db', db, '--log-level', 'warn', '--seed', 'x', ...extra], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.add(proc);
+    let stderr = '';
+    proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    let gone = false;
+    const exited = new Promise((resolve) =>
+      proc.once('exit', (code) => {
+        gone = true;
+        children.delete(proc);
+        resolve(code);
+      }),
+    );
+    const child: ChildServer = { proc, endpoint: `http://127.0.0.1:${port}`, exited, stderr: () => stderr };
+    const deadline = Date.now() + 15_000;
+    while (!gone && Date.now() < deadline) {
+      const up = await rawRequest(child.endpoint, { method: 'GET', path: '/_emulator/health' }).then((r) => r.status === 200, () => false);
+      if (up) return child;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    if (!gone) throw new Error(`server did not become healthy in time; stderr:\n${stderr}`);
+    if (!stderr.includes('EADDRINUSE')) throw new Error(`server exited at start-up; stderr:\n${stderr}`);
+  }
+  throw new Error('no free port after 3 attempts');
+}
+
+describe('two server processes sharing one database file', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pcl-concurrency-'));
+  });
+  after(async () => {
+    const alive = [...children];
+    for (const proc of alive) proc.kill('SIGKILL');
+    await Promise.all(alive.map((proc) => new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(null) : proc.once('exit', r)))));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function pair(name: string, extra: string[] = []): Promise<[ChildServer, ChildServer]> {
+    // Both start at once on a fresh file: they also race to create the schema.
+    const db = join(dir, `${name}.db`);
+    return Promise.all([startCli(db, extra), startCli(db, extra)]);
+  }
+
+  async function stop(servers: ChildServer[]) {
+    for (const s of servers) s.proc.kill('SIGKILL');
+    await Promise.all(servers.map((s) => s.exited));
+  }
+
+  it('racing accepts (same token and different tokens) across both processes yield one opportunity', async () => {
+    const servers = await pair('immediate');
+    const [a, b] = servers;
+    const account = freshAccount();
+    const clients = [clientFor(a.endpoint, account), clientFor(b.endpoint, account)];
+    const ids = await createReferral(clients[0]!, 'ref');
+    // The other process sees the invitation at once (same file).
+    const seen = await clients[1]!.send(new GetEngagementInvitationCommand({ Catalog: 'Sandbox', Identifier: ids.invitationId }));
+    assert.equal(seen.Status, 'PENDING');
+
+    const same = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => accept(clients[i % 2]!, ids.invitationId, 'shared-token')));
+    assert.equal(new Set(same.map((t) => t.TaskId)).size, 1, 'one TaskId across both processes');
+    const different = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => accept(clients[i % 2]!, ids.invitationId, `token-${i}`)));
+    for (const t of different) {
+      assert.equal(t.TaskStatus, 'FAILED');
+      assert.equal(t.ReasonCode, 'EngagementInvitationConflict');
+    }
+    const tasks = await settledTasks(clients);
+    assert.equal(tasks.length, PARALLEL + 1);
+    assertOneWinner(tasks, ids.opportunityId);
+    assert.equal(tasks.find((t) => t.TaskStatus === 'COMPLETE')!.TaskId, same[0]!.TaskId);
+    for (const endpoint of [a.endpoint, b.endpoint]) {
+      await assertOneOutcome(endpoint, clientFor(endpoint, account), account, ids);
+    }
+    await stop(servers);
+  });
+
+  it('racing async accepts with different tokens, completed by both processes at once, yield one opportunity', async () => {
+    const servers = await pair('async', ['--task-progression', 'async', '--task-delay', '300ms']);
+    const account = freshAccount();
+    const clients = servers.map((s) => clientFor(s.endpoint, account));
+    const ids = await createReferral(clients[0]!, 'ref');
+    const answers = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => accept(clients[i % 2]!, ids.invitationId, `token-${i}`)));
+    assert.equal(new Set(answers.map((t) => t.TaskId)).size, PARALLEL);
+    // Both processes' timers and the List reads of both (which run due tasks) race to run each task.
+    const tasks = await settledTasks(clients);
+    assert.equal(tasks.length, PARALLEL);
+    assertOneWinner(tasks, ids.opportunityId);
+    for (const s of servers) await assertOneOutcome(s.endpoint, clientFor(s.endpoint, account), account, ids);
+    await stop(servers);
+  });
+});

@@ -1,0 +1,365 @@
+// Durability (issue #2, item 9): the real CLI as a child process on a database file, killed with SIGKILL and
+// restarted on the same file. An answered write survives; a task in flight completes exactly once after the
+// restart; a database from a newer version is refused and left untouched.
+//
+// Restart semantics of a delayed task: its schedule (runAfterMs, business time) is part of the task, fixed when
+// it started, so a restart keeps it whatever --task-progression the new process has (that option governs new
+// tasks only, as changing it through /_emulator/config does). A task already due at start-up runs during
+// recovery, before the first request is served; one not yet due runs when the (persisted) business clock
+// reaches it, e.g. after POST /_emulator/clock.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import {
+  CreateOpportunityCommand,
+  GetEngagementInvitationCommand,
+  GetOpportunityCommand,
+  ListEngagementByAcceptingInvitationTasksCommand,
+  ListEngagementInvitationsCommand,
+  ListOpportunitiesCommand,
+  ResourceNotFoundException,
+  StartEngagementByAcceptingInvitationTaskCommand,
+  type CreateOpportunityCommandInput,
+  type PartnerCentralSellingClient,
+} from '@aws-sdk/client-partnercentral-selling';
+import { clientFor, control, DEFAULT_ACCOUNT, eventsOf, pollUntil, rawRequest, startTestServer } from './helpers.js';
+import type { RunningServer } from '../src/server.js';
+import { acceptInvitationTask } from '../src/tasks/engagement-by-accepting-invitation.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(REPO_ROOT, 'bin', 'partnercentral-local.js');
+
+// ---------------------------------------------------------------------------------------------------------
+// Child-process plumbing
+
+interface ChildServer {
+  proc: ChildProcess;
+  endpoint: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+}
+
+const children = new Set<ChildProcess>();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function spawnCli(args: string[]): ChildServer & { port: number } {
+  const proc = spawn(process.execPath, [BIN, 'start', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(proc);
+  let stderr = '';
+  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  proc.stdout!.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      children.delete(proc);
+      resolve({ code, signal });
+    }),
+  );
+  const portIndex = args.indexOf('--port');
+  const port = portIndex >= 0 ? Number(args[portIndex + 1]) : 0;
+  return { proc, endpoint: `http://127.0.0.1:${port}`, port, exited, stderr: () => stderr };
+}
+
+/** Waits (bounded) until the child answers /_emulator/health, or fails with its stderr if it exits first. */
+async function waitHealthy(child: ChildServer, timeoutMs = 15_000): Promise<'up' | 'exited'> {
+  let gone = false;
+  void child.exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (gone) return 'exited';
+    try {
+      const res = await rawRequest(child.endpoint, { method: 'GET', path: '/_emulator/health' });
+      if (res.status === 200) return 'up';
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`server did not become healthy within ${timeoutMs} ms; stderr:\n${child.stderr()}`);
+}
+
+/** Starts the CLI on `db` on a free port (retrying if another process grabs the port first). */
+async function startCli(db: string, extra: string[] = []): Promise<ChildServer> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = spawnCli(['--port', String(port), '--db', db, '--log-level', 'warn', '--seed', 'x', ...extra]);
+    if ((await waitHealthy(child)) === 'up') return child;
+    if (!child.stderr().includes('EADDRINUSE')) throw new Error(`server exited at start-up; stderr:\n${child.stderr()}`);
+  }
+  throw new Error('no free port after 3 attempts');
+}
+
+async function kill9(child: ChildServer): Promise<void> {
+  child.proc.kill('SIGKILL');
+  const { signal } = await child.exited;
+  assert.equal(signal, 'SIGKILL');
+}
+
+async function waitExit(child: ChildServer, timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`process did not exit within ${timeoutMs} ms; stderr:\n${child.stderr()}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([child.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// API helpers
+
+function opportunityInput(clientToken: string, overrides: Partial<CreateOpportunityCommandInput> = {}): CreateOpportunityCommandInput {
+  return {
+    Catalog: 'Sandbox',
+    ClientToken: clientToken,
+    Customer: { Account: { CompanyName: 'Durable Corp', Industry: 'Automotive', Address: { CountryCode: 'DE' } } },
+    Project: { Title: 'Durable project', CustomerBusinessProblem: 'The customer needs its data to survive a crash.' },
+    LifeCycle: { Stage: 'Prospect', TargetCloseDate: '2030-09-30' },
+    ...overrides,
+  };
+}
+
+async function createReferral(client: PartnerCentralSellingClient, token: string): Promise<{ opportunityId: string; invitationId: string }> {
+  const created = await client.send(new CreateOpportunityCommand(opportunityInput(token, { Origin: 'AWS Referral' })));
+  const list = await client.send(new ListEngagementInvitationsCommand({ Catalog: 'Sandbox', ParticipantType: 'RECEIVER' }));
+  const pending = (list.EngagementInvitationSummaries ?? []).filter((i) => i.Status === 'PENDING');
+  assert.equal(pending.length, 1, 'the referral invitation is listed');
+  return { opportunityId: created.Id!, invitationId: pending[0]!.Id! };
+}
+
+async function tasksOf(client: PartnerCentralSellingClient) {
+  const res = await client.send(new ListEngagementByAcceptingInvitationTasksCommand({ Catalog: 'Sandbox' }));
+  return res.TaskSummaries ?? [];
+}
+
+async function invitationStatus(client: PartnerCentralSellingClient, id: string): Promise<string | undefined> {
+  return (await client.send(new GetEngagementInvitationCommand({ Catalog: 'Sandbox', Identifier: id }))).Status;
+}
+
+async function opportunityCreatedEvents(endpoint: string, opportunityId: string) {
+  const events = await eventsOf(endpoint, { detailType: 'Opportunity Created', account: DEFAULT_ACCOUNT });
+  return events.filter((e) => (e.detail as { opportunity?: { identifier?: string } }).opportunity?.identifier === opportunityId);
+}
+
+/** Everything that proves the accept ran exactly once, checked against a running server. */
+async function assertAcceptedOnce(endpoint: string, ids: { opportunityId: string; invitationId: string; taskId: string }): Promise<void> {
+  const client = clientFor(endpoint);
+  const tasks = await tasksOf(client);
+  assert.equal(tasks.length, 1, 'one task');
+  assert.equal(tasks[0]!.TaskId, ids.taskId);
+  assert.equal(tasks[0]!.TaskStatus, 'COMPLETE');
+  assert.equal(tasks[0]!.OpportunityId, ids.opportunityId, 'the referral opportunity itself is revealed');
+  assert.ok(tasks[0]!.ResourceSnapshotJobId);
+  const opportunity = await client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: ids.opportunityId }));
+  assert.equal(opportunity.LifeCycle?.ReviewStatus, 'Approved');
+  const listed = await client.send(new ListOpportunitiesCommand({ Catalog: 'Sandbox' }));
+  assert.deepEqual((listed.OpportunitySummaries ?? []).map((o) => o.Id), [ids.opportunityId], 'exactly one opportunity');
+  assert.equal(await invitationStatus(client, ids.invitationId), 'ACCEPTED');
+  assert.equal((await opportunityCreatedEvents(endpoint, ids.opportunityId)).length, 1, 'exactly one Opportunity Created event');
+  const accepted = await eventsOf(endpoint, { detailType: 'Engagement Invitation Accepted', account: DEFAULT_ACCOUNT });
+  assert.equal(accepted.length, 1, 'exactly one Engagement Invitation Accepted event');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe('durability (CLI child process, kill -9, restart)', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pcl-durability-'));
+  });
+  after(async () => {
+    for (const proc of children) proc.kill('SIGKILL');
+    await Promise.all([...children].map((proc) => new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(null) : proc.once('exit', r)))));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an answered CreateOpportunity survives kill -9', async () => {
+    const db = join(dir, 'answered.db');
+    const first = await startCli(db);
+    const client = clientFor(first.endpoint);
+    const created = await client.send(new CreateOpportunityCommand(opportunityInput('durable-1')));
+    await kill9(first);
+    assert.ok(existsSync(`${db}-wal`), 'WAL mode: the commit sits in the write-ahead log when the process dies');
+
+    const second = await startCli(db);
+    const again = clientFor(second.endpoint);
+    const got = await again.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: created.Id! }));
+    assert.equal(got.Id, created.Id);
+    assert.equal(got.Project?.Title, 'Durable project');
+    assert.equal(got.LastModifiedDate?.toISOString(), created.LastModifiedDate?.toISOString());
+    // The idempotency record survived too: the same token answers the same opportunity, no second one.
+    const replay = await again.send(new CreateOpportunityCommand(opportunityInput('durable-1')));
+    assert.equal(replay.Id, created.Id);
+    const listed = await again.send(new ListOpportunitiesCommand({ Catalog: 'Sandbox' }));
+    assert.equal(listed.OpportunitySummaries?.length, 1);
+    await kill9(second);
+  });
+
+  it('an async accept in flight at kill -9 completes exactly once after restart (delay kept, clock moved)', async () => {
+    const db = join(dir, 'in-flight.db');
+    const first = await startCli(db, ['--task-progression', 'async', '--task-delay', '1h']);
+    const client = clientFor(first.endpoint);
+    const { opportunityId, invitationId } = await createReferral(client, 'referral-1');
+    const start = { Catalog: 'Sandbox' as const, ClientToken: 'accept-1', Identifier: invitationId };
+    const started = await client.send(new StartEngagementByAcceptingInvitationTaskCommand(start));
+    assert.equal(started.TaskStatus, 'IN_PROGRESS');
+    const taskId = started.TaskId!;
+    await kill9(first);
+
+    // The new process's --task-progression immediate does not rewrite the recorded schedule.
+    const second = await startCli(db, ['--task-progression', 'immediate']);
+    const client2 = clientFor(second.endpoint);
+    const pending = await tasksOf(client2);
+    assert.deepEqual(pending.map((t) => [t.TaskId, t.TaskStatus]), [[taskId, 'IN_PROGRESS']]);
+    assert.equal(await invitationStatus(client2, invitationId), 'PENDING', 'no lost invitation state');
+    await assert.rejects(client2.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: opportunityId })), ResourceNotFoundException);
+
+    const moved = await control(second.endpoint, 'clock', { advance: '2h' });
+    assert.equal(moved.status, 200);
+    await pollUntil(async () => ((await tasksOf(client2))[0]?.TaskStatus === 'COMPLETE' ? true : undefined), { attempts: 400, intervalMs: 25 });
+    await assertAcceptedOnce(second.endpoint, { opportunityId, invitationId, taskId });
+
+    const replay = await client2.send(new StartEngagementByAcceptingInvitationTaskCommand(start));
+    assert.equal(replay.TaskId, taskId);
+    assert.equal(replay.TaskStatus, 'COMPLETE');
+    assert.equal(replay.OpportunityId, opportunityId);
+
+    // A further crash and recovery runs nothing again.
+    await kill9(second);
+    const third = await startCli(db);
+    await assertAcceptedOnce(third.endpoint, { opportunityId, invitationId, taskId });
+    await kill9(third);
+  });
+
+  it('a task that fell due while the process was down runs during recovery, before the first request', async () => {
+    const db = join(dir, 'due.db');
+    const delayMs = 2000;
+    const first = await startCli(db, ['--task-progression', 'async', '--task-delay', `${delayMs}ms`]);
+    const client = clientFor(first.endpoint);
+    const { opportunityId, invitationId } = await createReferral(client, 'referral-2');
+    const started = await client.send(new StartEngagementByAcceptingInvitationTaskCommand({ Catalog: 'Sandbox', ClientToken: 'accept-2', Identifier: invitationId }));
+    assert.equal(started.TaskStatus, 'IN_PROGRESS');
+    await kill9(first);
+
+    // The task really was in flight when the process died (read the file without writing it).
+    const peek = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      const status = peek.prepare('SELECT status FROM tasks WHERE id = ?').pluck().get(started.TaskId) as string;
+      assert.equal(status, 'IN_PROGRESS', 'the task had not run before kill -9');
+    } finally {
+      peek.close();
+    }
+    // Let its due time pass while no process runs (bounded: at most the delay).
+    const due = started.StartTime!.getTime() + delayMs;
+    await pollUntil(async () => (Date.now() > due ? true : undefined), { attempts: Math.ceil(delayMs / 25) + 40, intervalMs: 25 });
+
+    const second = await startCli(db);
+    // No polling: recovery ran it before the server answered health.
+    await assertAcceptedOnce(second.endpoint, { opportunityId, invitationId, taskId: started.TaskId! });
+    await kill9(second);
+  });
+
+  it('refuses a database with a newer schema (exit 1, clear message) and leaves the file unchanged', async () => {
+    const db = join(dir, 'original.db');
+    const server = await startCli(db);
+    await clientFor(server.endpoint).send(new CreateOpportunityCommand(opportunityInput('schema-1')));
+    server.proc.kill('SIGTERM');
+    assert.deepEqual(await waitExit(server), { code: 0, signal: null }, 'graceful stop checkpoints the WAL');
+
+    for (const journal of ['WAL', 'DELETE'] as const) {
+      const newer = join(dir, `newer-${journal}.db`);
+      copyFileSync(db, newer);
+      const handle = new Database(newer);
+      handle.pragma(`journal_mode = ${journal}`);
+      handle.pragma('user_version = 99');
+      handle.close();
+      assert.equal(existsSync(`${newer}-wal`), false);
+      const before = sha256(newer);
+
+      const port = await freePort();
+      const refused = spawnCli(['--port', String(port), '--db', newer, '--log-level', 'warn', '--seed', 'x']);
+      const { code } = await waitExit(refused);
+      assert.equal(code, 1, `${journal}: exit code; stderr: ${refused.stderr()}`);
+      assert.match(refused.stderr(), /schema version 99, newer than this partnercentral-local understands \(\d+\)/);
+      assert.doesNotMatch(refused.stderr(), /\n\s+at /, 'a message, not a stack trace');
+      assert.equal(sha256(newer), before, `${journal}: the refused file is byte-for-byte unchanged`);
+      assert.equal(existsSync(`${newer}-wal`), false, `${journal}: no write-ahead log left behind`);
+      const check = new Database(newer, { readonly: true });
+      assert.equal(check.pragma('user_version', { simple: true }), 99);
+      check.close();
+    }
+  });
+
+  it('refuses a file that is not a SQLite database with a clear message and leaves it unchanged', async () => {
+    const junk = join(dir, 'not-a-database.db');
+    writeFileSync(junk, 'This is a text file that somebody passed as --db by mistake.\n'.repeat(20));
+    const before = sha256(junk);
+    const refused = spawnCli(['--port', String(await freePort()), '--db', junk, '--log-level', 'warn']);
+    const { code } = await waitExit(refused);
+    assert.equal(code, 1, refused.stderr());
+    assert.match(refused.stderr(), /could not start: the database .*not-a-database\.db cannot be used: file is not a database \(SQLITE_NOTADB\)/);
+    assert.doesNotMatch(refused.stderr(), /\n\s+at /, 'a message, not a stack trace');
+    assert.equal(sha256(junk), before);
+  });
+});
+
+describe('a task step that throws (in-process)', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('rolls back every effect of the step and ends FAILED InternalError, so a later accept still works', async () => {
+    const client = clientFor(server.endpoint, '555555555555');
+    const { opportunityId, invitationId } = await createReferral(client, 'referral-throw');
+    const eventsBefore = (await eventsOf(server.endpoint, { account: '555555555555' })).length;
+    // Simulates a crash in the middle of the step: every effect written, then an exception before commit.
+    const real = acceptInvitationTask(server.services);
+    server.services.tasks.register({
+      type: real.type,
+      execute(tx, task) {
+        real.execute(tx, task);
+        throw new Error('simulated failure after the effects were written');
+      },
+    });
+    try {
+      const failed = await client.send(new StartEngagementByAcceptingInvitationTaskCommand({ Catalog: 'Sandbox', ClientToken: 'throw-1', Identifier: invitationId }));
+      assert.deepEqual([failed.TaskStatus, failed.ReasonCode, failed.OpportunityId], ['FAILED', 'InternalError', undefined]);
+      assert.ok(failed.Message);
+    } finally {
+      server.services.tasks.register(real);
+    }
+    assert.equal(await invitationStatus(client, invitationId), 'PENDING');
+    await assert.rejects(client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: opportunityId })), ResourceNotFoundException);
+    assert.equal((await eventsOf(server.endpoint, { account: '555555555555' })).length, eventsBefore, 'no event escaped the rollback');
+    assert.equal(server.services.tasks.recover(), 0, 'nothing left in progress to retry');
+
+    const ok = await client.send(new StartEngagementByAcceptingInvitationTaskCommand({ Catalog: 'Sandbox', ClientToken: 'throw-2', Identifier: invitationId }));
+    assert.deepEqual([ok.TaskStatus, ok.OpportunityId], ['COMPLETE', opportunityId]);
+    assert.equal((await eventsOf(server.endpoint, { detailType: 'Opportunity Created', account: '555555555555' })).length, 1);
+  });
+});
