@@ -4,9 +4,10 @@
 import { shapes } from './generated/shapes.js';
 
 export function projectOnto<T>(shapeName: string, value: unknown): T {
-  return project(shapeName, value) as T;
+  return (project(shapeName, value) ?? {}) as T;
 }
 
+/** Nested structures left with no members are dropped: responses omit unset members (decision 4). */
 function project(shapeName: string, value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
   const def = shapes[shapeName];
@@ -21,7 +22,7 @@ function project(shapeName: string, value: unknown): unknown {
         const v = project(member.target, record[name]);
         if (v !== undefined) out[name] = v;
       }
-      return out;
+      return Object.keys(out).length > 0 ? out : undefined;
     }
     case 'list':
       return Array.isArray(value) ? value.map((v) => project(def.member.target, v)).filter((v) => v !== undefined) : undefined;

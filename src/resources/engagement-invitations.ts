@@ -57,7 +57,8 @@ export function participantTypeOf(invitation: InvitationRecord, accountId: strin
  */
 export function invitationForParticipant(tx: Transaction, ctx: RequestContext, identifier: string): InvitationRecord {
   const id = idFromArnOrId(identifier);
-  if (identifier.startsWith('arn:') && !/^engi-[0-9a-z]{13}$/.test(id)) {
+  // An ARN must name an engagement invitation, not just end in something shaped like its id.
+  if (identifier.startsWith('arn:') && !/^arn:aws:partnercentral:[^:/]*:[^:/]*:catalog\/[A-Za-z]+\/engagement-invitation\/engi-[0-9a-z]{13}$/.test(identifier)) {
     throw ValidationException.field('identifier', 'INVALID_STRING_FORMAT', `'${identifier}' is not an engagement invitation ARN.`);
   }
   const notFound = () => new ResourceNotFoundException(`Engagement invitation ${id} was not found in catalog ${ctx.catalog}.`);
@@ -300,6 +301,14 @@ export function createInvitationByControlPlane(services: Services, body: Record<
       if (!engagement) throw new ControlInputError(`Engagement ${String(body.engagementId)} does not exist in catalog ${catalog}.`);
       if (!membersOf(tx, catalog, engagement.id).some((m) => m.accountId === sender)) {
         throw new ControlInputError(`The sender ${sender} is not a member of engagement ${engagement.id}.`);
+      }
+      // Accepting such an invitation would add a second opportunity of the same partner to the engagement.
+      if (membersOf(tx, catalog, engagement.id).some((m) => m.accountId === receiver)) {
+        throw new ControlInputError(`The receiver ${receiver} is already a member of engagement ${engagement.id}.`);
+      }
+      const pending = tx.collection(invitations).find({ catalog, engagement_id: engagement.id, receiver_account_id: receiver, status: 'PENDING' });
+      if (pending.some((i) => Date.parse(i.expirationDate) > services.clock.now())) {
+        throw new ControlInputError(`The receiver ${receiver} already has a PENDING invitation to engagement ${engagement.id}.`);
       }
     } else {
       engagement = createEngagement(tx, services, {

@@ -25,6 +25,7 @@ import {
   engagements,
   invitations,
   opportunities,
+  resourceSnapshotJobs,
   tagSets,
   tasks,
   type InvitationRecord,
@@ -166,7 +167,9 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
 
   associateResource(tx, services, { catalog: engagement.catalog, engagementId: engagement.id, resourceId: opportunity.id, createdBy: caller });
   const job = createRunningJob(tx, services, { catalog: engagement.catalog, accountId: caller, engagementId: engagement.id, opportunityId: opportunity.id });
-  createSnapshot(tx, services, { catalog: engagement.catalog, engagementId: engagement.id, opportunity, createdBy: caller, notify: 'owner' });
+  const snapshot = createSnapshot(tx, services, { catalog: engagement.catalog, engagementId: engagement.id, opportunity, createdBy: caller, notify: 'owner' });
+  // Revision 1 is the job's first successful run (a task-created job shows LastSuccessfulExecutionDate, behavior.md §4.5).
+  tx.collection(resourceSnapshotJobs).put({ ...job, lastSuccessfulExecutionDate: snapshot.createdAt });
   return { ...task, status: 'COMPLETE', opportunityId: opportunity.id, resourceSnapshotJobId: job.id };
 }
 
