@@ -196,6 +196,7 @@ export async function handleControl(
           detailType: params.get('detailType') ?? params.get('detail-type') ?? undefined,
           accountId: params.get('account') ?? undefined,
           catalog: params.get('catalog') ?? undefined,
+          availableAtMs: services.clock.now(),
           limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, 10_000) : 1000,
         });
         sendJson(res, 200, { events: events.map((e) => e.envelope) }, headers);

@@ -27,8 +27,11 @@ export class EventOutbox {
     private readonly now: () => number,
   ) {}
 
-  /** Appends one event addressed to `account`. AWS itself (`aws`) receives no events. */
-  emit(tx: Transaction, account: string, detailType: DetailType, resources: string[], detail: Record<string, unknown>): void {
+  /**
+   * Appends one event addressed to `account`. AWS itself (`aws`) receives no events. `atMs` dates an event that
+   * happens later on the business clock (a delayed referral's arrival); readers see it from then on.
+   */
+  emit(tx: Transaction, account: string, detailType: DetailType, resources: string[], detail: Record<string, unknown>, atMs?: number): void {
     if (account === 'aws') return;
     const envelope: EventEnvelope = {
       version: '0',
@@ -36,11 +39,11 @@ export class EventOutbox {
       'detail-type': detailType,
       source: 'aws.partnercentral-selling',
       account,
-      time: eventTime(this.now()),
+      time: eventTime(atMs ?? this.now()),
       region: 'us-east-1',
       resources,
       detail,
     };
-    tx.appendEvent(envelope);
+    tx.appendEvent(envelope, atMs ?? 0);
   }
 }

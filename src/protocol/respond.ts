@@ -11,14 +11,13 @@ function contentType(routing: Routing): string {
   return routing === 'rest' ? REST_CONTENT_TYPE : AWS_JSON_CONTENT_TYPE;
 }
 
+/** `headers` must be a fresh object (every caller builds one): it is completed in place, not copied. */
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   if (res.headersSent) return;
-  res.writeHead(status, {
-    ...headers,
-    'Content-Length': String(Buffer.byteLength(body)),
-    // Real wall-clock time, never the emulator's business clock (decision 6).
-    Date: new Date().toUTCString(),
-  });
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  // Date: Node adds real wall-clock time (IMF-fixdate, cached per second), never the emulator's business clock
+  // (decision 6). Copying the headers and formatting a date per answer cost ~10% of a GetOpportunity's CPU time.
+  res.writeHead(status, headers);
   res.end(body);
 }
 

@@ -99,8 +99,11 @@ type InvitationDetailType =
 export function emitInvitationEvent(tx: Transaction, services: Services, invitation: InvitationRecord, detailType: InvitationDetailType): void {
   const resources = [arns.invitation(invitation.catalog, invitation.id)];
   const created = detailType === 'Engagement Invitation Created';
-  services.events.emit(tx, invitation.receiverAccountId, detailType, resources, invitationEventDetail(invitation, 'RECEIVER', created));
-  services.events.emit(tx, invitation.senderAccountId, detailType, resources, invitationEventDetail(invitation, 'SENDER', created));
+  // A delayed referral is announced when it arrives, not when it was scheduled.
+  const arrival = Date.parse(invitation.invitationDate);
+  const atMs = created && arrival > services.clock.now() ? arrival : undefined;
+  services.events.emit(tx, invitation.receiverAccountId, detailType, resources, invitationEventDetail(invitation, 'RECEIVER', created), atMs);
+  services.events.emit(tx, invitation.senderAccountId, detailType, resources, invitationEventDetail(invitation, 'SENDER', created), atMs);
 }
 
 /** Marks one PENDING invitation EXPIRED, with `Engagement Invitation Expired` to both sides. */
@@ -244,7 +247,6 @@ export function sendInvitation(
     senderOpportunityId: init.senderOpportunityId,
   };
   tx.collection(invitations).put(invitation);
-  // With a referral delay the event is still written now; its `time` is the send time, not the arrival time.
   emitInvitationEvent(tx, services, invitation, 'Engagement Invitation Created');
   return invitation;
 }

@@ -68,7 +68,7 @@ export const migrations: readonly Migration[] = [
 
       CREATE TABLE events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, account_id TEXT NOT NULL, catalog TEXT,
-        detail_type TEXT NOT NULL, envelope TEXT NOT NULL);
+        detail_type TEXT NOT NULL, available_at_ms INTEGER NOT NULL DEFAULT 0, envelope TEXT NOT NULL);
       CREATE INDEX events_by_account ON events (account_id, seq);
       CREATE INDEX events_by_id ON events (id);
     `,

@@ -167,7 +167,7 @@ export const engagements: CollectionSpec<EngagementRecord> = {
   keyColumns: ['catalog', 'id'],
   key: (d) => [d.catalog, d.id],
   columns: { catalog: (d) => d.catalog, id: (d) => d.id, created_by: (d) => d.createdBy },
-  accountColumn: 'created_by',
+  // Shared between members: an account reset removes only engagements nobody else uses (sqlite-store.ts).
   catalogColumn: 'catalog',
 };
 

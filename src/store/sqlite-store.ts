@@ -137,7 +137,7 @@ export class SqliteStore implements Store {
       putIdem: this.db.prepare(
         'INSERT OR REPLACE INTO idempotency (account_id, catalog, operation, client_token, request_hash, response, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      appendEvent: this.db.prepare('INSERT INTO events (id, account_id, catalog, detail_type, envelope) VALUES (?, ?, ?, ?, ?)'),
+      appendEvent: this.db.prepare('INSERT INTO events (id, account_id, catalog, detail_type, available_at_ms, envelope) VALUES (?, ?, ?, ?, ?, ?)'),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     };
@@ -152,9 +152,9 @@ export class SqliteStore implements Store {
       putIdempotency: (s: IdempotencyScope, r: IdempotencyRecord) => {
         this.stmts.putIdem!.run(s.accountId, s.catalog, s.operation, s.clientToken, r.requestHash, r.response, r.createdAtMs);
       },
-      appendEvent: (e: EventEnvelope) => {
+      appendEvent: (e: EventEnvelope, availableAtMs = 0) => {
         const catalog = typeof e.detail.catalog === 'string' ? e.detail.catalog : null;
-        this.stmts.appendEvent!.run(e.id, e.account, catalog, e['detail-type'], JSON.stringify(e));
+        this.stmts.appendEvent!.run(e.id, e.account, catalog, e['detail-type'], availableAtMs, JSON.stringify(e));
       },
       getMeta: (key) => this.stmts.getMeta!.get(key) as string | undefined,
       setMeta: (key, value) => {
@@ -246,6 +246,10 @@ export class SqliteStore implements Store {
       where.push('catalog = ?');
       params.push(query.catalog);
     }
+    if (query.availableAtMs !== undefined) {
+      where.push('available_at_ms <= ?');
+      params.push(query.availableAtMs);
+    }
     const rows = this.db
       .prepare(`SELECT seq, envelope FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
       .all(...params, query.limit) as { seq: number; envelope: string }[];
@@ -275,9 +279,25 @@ export class SqliteStore implements Store {
         }
         this.db.prepare(`DELETE FROM ${t.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`).run(...params);
       }
+      if (scope.accountId !== undefined) this.removeOrphanEngagements();
       // A full reset also restarts identifier sequences, so a seeded run replays with the same identifiers.
       if (scope.accountId === undefined && scope.catalog === undefined) this.db.prepare('DELETE FROM sequences').run();
     });
+  }
+
+  /**
+   * Engagements are shared, so resetting one account keeps those other partners (or pending invitations) still
+   * use, and removes the ones nobody but AWS is left in, with everything that hangs off them.
+   */
+  private removeOrphanEngagements(): void {
+    this.db.exec(`
+      DELETE FROM engagements WHERE
+        NOT EXISTS (SELECT 1 FROM engagement_members m WHERE m.catalog = engagements.catalog AND m.engagement_id = engagements.id AND m.account_id <> 'aws')
+        AND NOT EXISTS (SELECT 1 FROM engagement_invitations i WHERE i.catalog = engagements.catalog AND i.engagement_id = engagements.id);
+      DELETE FROM engagement_members WHERE NOT EXISTS (SELECT 1 FROM engagements e WHERE e.catalog = engagement_members.catalog AND e.id = engagement_members.engagement_id);
+      DELETE FROM engagement_resources WHERE NOT EXISTS (SELECT 1 FROM engagements e WHERE e.catalog = engagement_resources.catalog AND e.id = engagement_resources.engagement_id);
+      DELETE FROM resource_snapshots WHERE NOT EXISTS (SELECT 1 FROM engagements e WHERE e.catalog = resource_snapshots.catalog AND e.id = resource_snapshots.engagement_id);
+    `);
   }
 
   close(): void {

@@ -33,6 +33,8 @@ export interface EventQuery {
   detailType?: string;
   accountId?: string;
   catalog?: string;
+  /** Only events available at this business time. */
+  availableAtMs?: number;
   limit: number;
 }
 
@@ -41,7 +43,8 @@ export interface Transaction {
   nextSequence(kind: string): number;
   getIdempotency(scope: IdempotencyScope): IdempotencyRecord | undefined;
   putIdempotency(scope: IdempotencyScope, record: IdempotencyRecord): void;
-  appendEvent(envelope: EventEnvelope): void;
+  /** Appends an event; `availableAtMs` (business time) holds it back from readers until then. */
+  appendEvent(envelope: EventEnvelope, availableAtMs?: number): void;
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
 }

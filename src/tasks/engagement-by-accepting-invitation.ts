@@ -130,7 +130,11 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
   }
   const engagement = tx.collection(engagements).get([invitation.catalog, invitation.engagementId]);
   if (!engagement) return failed(task, 'InternalError', `Engagement ${invitation.engagementId} of invitation ${invitation.id} no longer exists.`);
-  if (membersOf(tx, engagement.catalog, engagement.id).length >= MAX_ENGAGEMENT_MEMBERS) {
+  const members = membersOf(tx, engagement.catalog, engagement.id);
+  if (members.some((m) => m.accountId === caller)) {
+    return failed(task, 'EngagementConflict', `Account ${caller} is already a member of engagement ${engagement.id}.`);
+  }
+  if (members.length >= MAX_ENGAGEMENT_MEMBERS) {
     return failed(task, 'ServiceQuotaExceeded', `Engagement ${engagement.id} already has ${MAX_ENGAGEMENT_MEMBERS} members, the most an engagement can have.`);
   }
 
@@ -218,21 +222,23 @@ export const acceptInvitationTaskHandlers: HandlerTable = {
 
   ListEngagementByAcceptingInvitationTasks(ctx, input) {
     const { services } = ctx;
-    const mine = services.store
-      .read((tx) => tx.collection(tasks).find({ catalog: ctx.catalog, account_id: ctx.accountId, task_type: TASK_TYPE }))
-      .map((t) => services.tasks.observed(t));
+    const mine = services.store.read((tx) => tx.collection(tasks).find({ catalog: ctx.catalog, account_id: ctx.accountId, task_type: TASK_TYPE }));
     // Filters AND across, OR within (decision 15).
     const statuses = input.TaskStatus ? new Set<string>(input.TaskStatus) : null;
     const opportunityIds = input.OpportunityIdentifier ? new Set(input.OpportunityIdentifier.map(idFromArnOrId)) : null;
     const invitationIds = input.EngagementInvitationIdentifier ? new Set(input.EngagementInvitationIdentifier.map(idFromArnOrId)) : null;
     const taskIds = input.TaskIdentifier ? new Set(input.TaskIdentifier.map(idFromArnOrId)) : null;
-    const matching = mine.filter(
-      (t) =>
-        (!statuses || statuses.has(t.status)) &&
-        (!opportunityIds || (t.opportunityId !== undefined && opportunityIds.has(t.opportunityId))) &&
-        (!invitationIds || invitationIds.has(t.engagementInvitationId)) &&
-        (!taskIds || taskIds.has(t.id)),
-    );
+    const matchesIds = (t: TaskRecord) =>
+      (!invitationIds || invitationIds.has(t.engagementInvitationId)) && (!taskIds || taskIds.has(t.id));
+    // Only the tasks this request is about count as read (poll-based progression); then filter on their state now.
+    const matching = mine
+      .filter(matchesIds)
+      .map((t) => services.tasks.observed(t))
+      .filter(
+        (t) =>
+          (!statuses || statuses.has(t.status)) &&
+          (!opportunityIds || (t.opportunityId !== undefined && opportunityIds.has(t.opportunityId))),
+      );
     const page = paginate({
       items: matching,
       maxResults: input.MaxResults ?? 20,
