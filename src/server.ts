@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { AccountDirectory } from './accounts.js';
 import { catalogOfArn } from './arns.js';
-import { authenticate, type AuthSettings } from './auth/authenticate.js';
+import { authenticateRequest, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
 import type { RequestContext, Services } from './context.js';
@@ -18,9 +18,10 @@ import { handleControl, CONTROL_PREFIX } from './control/control-plane.js';
 import { validateInput } from './model/validate.js';
 import { readBody } from './protocol/body.js';
 import { parseInput } from './protocol/parse.js';
-import { sendError, sendOutput } from './protocol/respond.js';
+import { ReadCache } from './protocol/read-cache.js';
+import { renderOutput, sendError, sendRendered } from './protocol/respond.js';
 import { resolveRoute, type Routing } from './protocol/route.js';
-import { handlers } from './resources/index.js';
+import { handlers, pureReadOperations } from './resources/index.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
 import type { Catalog } from './store/records.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -96,24 +97,38 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     wallClock: Date.now,
   };
 
+  const readCache = new ReadCache(store);
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string) {
     let routing: Routing = path === '/' || path === '' ? 'awsJson' : 'rest';
     try {
       const route = resolveRoute(req.method ?? 'GET', path, req.headers);
       routing = route.routing;
       const body = await readBody(req, options.maxBodyBytes);
+      const text = body.toString('utf8');
       // AWS's front end rejects an unparseable body before it looks at the signature (protocol.md §4.3).
-      const raw = parseInput(body);
-      const caller = await authenticate({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
-      const input = validateInput(route.operation, raw);
-      const catalog = catalogOf(input);
+      const raw = parseInput(text);
+      // Only strict mode verifies a signature asynchronously; the other modes answer without a promise.
+      const checked = authenticateRequest({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
+      const caller = checked instanceof Promise ? await checked : checked;
       const handler = handlers[route.operation] as
         | ((ctx: RequestContext, input: Record<string, unknown>) => unknown)
         | undefined;
+      const cacheKey = handler && pureReadOperations.has(route.operation) ? ReadCache.key(route.operation, caller.accountId, text) : null;
+      const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
+      if (cached !== undefined) {
+        sendRendered(res, requestId, routing, cached);
+        return;
+      }
+      const input = validateInput(route.operation, raw);
+      const catalog = catalogOf(input);
       if (!handler) throw new NotImplementedException(route.operation);
       const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog, services };
-      const output = await handler(ctx, input);
-      sendOutput(res, requestId, routing, output);
+      const epoch = store.changeEpoch();
+      const result = handler(ctx, input);
+      const rendered = renderOutput(result instanceof Promise ? await result : result);
+      if (cacheKey !== null) readCache.set(cacheKey, handler, epoch, rendered);
+      sendRendered(res, requestId, routing, rendered);
       if (log.enabled('debug')) log.debug(`${requestId} ${route.operation} ${caller.accountId} -> 200`);
     } catch (err) {
       let apiError: ApiError;

@@ -282,7 +282,8 @@ describe('SigV4 on the wire', () => {
           credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
           maxAttempts: 1,
         });
-        assert.equal((await euClient.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: 'O1234567890' }))).$metadata.httpStatusCode, 200);
+        // Another identifier, so the server's read cache cannot answer in place of the recording handler.
+        assert.equal((await euClient.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: 'O1234567891' }))).$metadata.httpStatusCode, 200);
         assert.deepEqual(callers, [
           { accountId: '222222222222', accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1', accountSource: 'credentials-file' },
           { accountId: '222222222222', accessKeyId: 'AKIDEXAMPLE', region: 'eu-west-1', accountSource: 'credentials-file' },

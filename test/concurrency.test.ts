@@ -12,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 import {
   CreateOpportunityCommand,
   GetEngagementInvitationCommand,
+  GetOpportunityCommand,
   ListEngagementByAcceptingInvitationTasksCommand,
   ListEngagementInvitationsCommand,
   ListOpportunitiesCommand,
   StartEngagementByAcceptingInvitationTaskCommand,
+  UpdateOpportunityCommand,
   type CreateOpportunityCommandInput,
   type PartnerCentralSellingClient,
   type StartEngagementByAcceptingInvitationTaskCommandOutput,
@@ -284,6 +286,33 @@ describe('two server processes sharing one database file', () => {
     assert.equal(tasks.find((t) => t.TaskStatus === 'COMPLETE')!.TaskId, same[0]!.TaskId);
     for (const endpoint of [a.endpoint, b.endpoint]) {
       await assertOneOutcome(endpoint, clientFor(endpoint, account), account, ids);
+    }
+    await stop(servers);
+  });
+
+  it("a process's cached reads never hide a write acknowledged by the other process", async () => {
+    const servers = await pair('read-cache');
+    const account = freshAccount();
+    const [viaA, viaB] = servers.map((s) => clientFor(s.endpoint, account)) as [PartnerCentralSellingClient, PartnerCentralSellingClient];
+    const created = await viaA.send(new CreateOpportunityCommand(opportunityInput('cache-1')));
+    const get = () => viaA.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: created.Id! }));
+    for (let round = 1; round <= 5; round++) {
+      const before = await get();
+      await get(); // warm: A answers this one from its read cache
+      const title = `Renamed by B, round ${round}`;
+      const updated = await viaB.send(
+        new UpdateOpportunityCommand({
+          Catalog: 'Sandbox',
+          Identifier: created.Id!,
+          LastModifiedDate: before.LastModifiedDate!,
+          Project: { ...before.Project, Title: title },
+          Customer: before.Customer,
+          LifeCycle: before.LifeCycle,
+        }),
+      );
+      const after = await get();
+      assert.equal(after.Project?.Title, title, `round ${round}: A sees B's acknowledged write`);
+      assert.equal(after.LastModifiedDate?.toISOString(), updated.LastModifiedDate?.toISOString());
     }
     await stop(servers);
   });

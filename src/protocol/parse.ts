@@ -2,11 +2,11 @@
 // object is a SerializationException, as AWS's front end answers.
 import { frameworkErrors } from '../errors.js';
 
-export function parseInput(body: Buffer): Record<string, unknown> {
+export function parseInput(body: string): Record<string, unknown> {
   if (body.length === 0) return {};
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(body);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw frameworkErrors.serialization(`The request body is not valid JSON: ${detail}`);

@@ -23,9 +23,17 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 }
 
 /** 200 with the output; operations with no output answer an empty body (decision 5). */
-export function sendOutput(res: ServerResponse, requestId: string, routing: Routing, output: unknown): void {
-  const body = output === undefined || output === null ? '' : JSON.stringify(output);
+export function renderOutput(output: unknown): string {
+  return output === undefined || output === null ? '' : JSON.stringify(output);
+}
+
+/** 200 with an already rendered output (see renderOutput). */
+export function sendRendered(res: ServerResponse, requestId: string, routing: Routing, body: string): void {
   send(res, 200, { 'Content-Type': contentType(routing), 'x-amzn-RequestId': requestId }, body);
+}
+
+export function sendOutput(res: ServerResponse, requestId: string, routing: Routing, output: unknown): void {
+  sendRendered(res, requestId, routing, renderOutput(output));
 }
 
 export function errorBody(err: ApiError): string {

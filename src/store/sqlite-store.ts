@@ -117,6 +117,10 @@ export class SqliteStore implements Store {
   private readonly tx: Transaction;
   private readonly stmts: Record<string, Statement>;
   private readonly writeTransaction: <T>(fn: () => T) => T;
+  private readonly dataVersion: Statement;
+  private localWrites = 0;
+  private epochCheckedThisTick = false;
+  private otherWrites = 0;
 
   constructor(options: SqliteStoreOptions) {
     this.location = options.path === ':memory:' ? 'in memory' : options.path;
@@ -162,7 +166,15 @@ export class SqliteStore implements Store {
       },
     };
     const txn = this.db.transaction((fn: () => unknown) => fn());
-    this.writeTransaction = <T>(fn: () => T): T => txn.immediate(fn) as T;
+    this.writeTransaction = <T>(fn: () => T): T => {
+      try {
+        return txn.immediate(fn) as T;
+      } finally {
+        // Counted even when it rolled back: a cheap, conservative signal for caches.
+        this.localWrites++;
+      }
+    };
+    this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
   }
 
   /**
@@ -229,6 +241,22 @@ export class SqliteStore implements Store {
 
   read<T>(fn: (tx: Transaction) => T): T {
     return fn(this.tx);
+  }
+
+  /**
+   * Changes whenever this process commits a write, and — checked once per event-loop turn with SQLite's
+   * `data_version` — whenever another process sharing the file did. A request read after another process
+   * acknowledged a write is handled in a later turn than that write, so it always sees the new epoch.
+   */
+  changeEpoch(): string {
+    if (!this.epochCheckedThisTick) {
+      this.epochCheckedThisTick = true;
+      this.otherWrites = this.dataVersion.get() as number;
+      setImmediate(() => {
+        this.epochCheckedThisTick = false;
+      });
+    }
+    return `${this.otherWrites}.${this.localWrites}`;
   }
 
   events(query: EventQuery): StoredEvent[] {

@@ -61,6 +61,8 @@ export interface Store {
   transaction<T>(fn: (tx: Transaction) => T): T;
   /** Reads without taking the write lock. */
   read<T>(fn: (tx: Transaction) => T): T;
+  /** An opaque value that changes whenever the stored state may have changed (by this process or another). */
+  changeEpoch(): string;
   events(query: EventQuery): StoredEvent[];
   /** Position of an event in the outbox, by event id. */
   eventSeq(eventId: string): number | undefined;
