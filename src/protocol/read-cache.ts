@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 
 export class ReadCache {
   /** Each answer remembers the handler that produced it; a replaced handler (tests do this) never sees old answers. */
-  private readonly answers = new Map<string, { producer: unknown; body: string }>();
+  private readonly answers = new Map<string, { producer: unknown; body: Buffer }>();
   private epoch = '';
 
   constructor(
@@ -18,7 +18,7 @@ export class ReadCache {
     return `${operation}\n${accountId}\n${body}`;
   }
 
-  get(key: string, producer: unknown): string | undefined {
+  get(key: string, producer: unknown): Buffer | undefined {
     const epoch = this.store.changeEpoch();
     if (epoch !== this.epoch) {
       this.answers.clear();
@@ -33,6 +33,7 @@ export class ReadCache {
   set(key: string, producer: unknown, epoch: string, body: string): void {
     if (epoch !== this.store.changeEpoch() || epoch !== this.epoch) return;
     if (this.answers.size >= this.maxEntries) this.answers.clear();
-    this.answers.set(key, { producer, body });
+    // Kept encoded: a hit then writes the bytes without encoding the text again.
+    this.answers.set(key, { producer, body: Buffer.from(body) });
   }
 }

@@ -12,9 +12,9 @@ function contentType(routing: Routing): string {
 }
 
 /** `headers` must be a fresh object (every caller builds one): it is completed in place, not copied. */
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
   if (res.headersSent) return;
-  headers['Content-Length'] = String(Buffer.byteLength(body));
+  headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   // Date: Node adds real wall-clock time (IMF-fixdate, cached per second), never the emulator's business clock
   // (decision 6). Copying the headers and formatting a date per answer cost ~15% of a GetOpportunity's CPU
   // time (BENCHMARKS.md).
@@ -28,7 +28,7 @@ export function renderOutput(output: unknown): string {
 }
 
 /** 200 with an already rendered output (see renderOutput). */
-export function sendRendered(res: ServerResponse, requestId: string, routing: Routing, body: string): void {
+export function sendRendered(res: ServerResponse, requestId: string, routing: Routing, body: string | Buffer): void {
   send(res, 200, { 'Content-Type': contentType(routing), 'x-amzn-RequestId': requestId }, body);
 }
 
