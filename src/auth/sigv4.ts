@@ -4,7 +4,14 @@
 
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ALWAYS_UNSIGNABLE_HEADERS, SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
+
+type SignerModule = typeof import('@smithy/signature-v4');
+/** Loaded on first use: only `--auth strict` verifies signatures, and loading it costs ~25 ms of start-up. */
+let signerModule: Promise<SignerModule> | undefined;
+function loadSigner(): Promise<SignerModule> {
+  return (signerModule ??= import('@smithy/signature-v4'));
+}
 
 export const SIGNING_SERVICE = 'partnercentral-selling';
 
@@ -77,10 +84,10 @@ const PLUS = /\+/g;
 // One signer per configured credential: constructing one per request would be wasted work.
 const signers = new WeakMap<object, { accessKeyId: string; signer: SignatureV4 }>();
 
-function signerFor(accessKeyId: string, secretAccessKey: string, cacheKey: object): SignatureV4 {
+function signerFor(lib: SignerModule, accessKeyId: string, secretAccessKey: string, cacheKey: object): SignatureV4 {
   const cached = signers.get(cacheKey);
   if (cached !== undefined && cached.accessKeyId === accessKeyId) return cached.signer;
-  const signer = new SignatureV4({
+  const signer = new lib.SignatureV4({
     service: SIGNING_SERVICE,
     region: SIGNER_PLACEHOLDER_REGION,
     credentials: { accessKeyId, secretAccessKey },
@@ -98,6 +105,7 @@ function signerFor(accessKeyId: string, secretAccessKey: string, cacheKey: objec
  * received values. `cacheKey` identifies the credential (its entry object) for signer reuse.
  */
 export async function expectedSignature(input: SignatureInput, cacheKey: object): Promise<string> {
+  const lib = await loadSigner();
   const headers: Record<string, string> = {};
   let signsAmzDate = false;
   let signableOverrides: Set<string> | undefined;
@@ -106,11 +114,11 @@ export async function expectedSignature(input: SignatureInput, cacheKey: object)
     if (value !== undefined) headers[name] = typeof value === 'string' ? value : value.join(', ');
     if (name === 'x-amz-date') signsAmzDate = true;
     // Headers the signer normally skips (user-agent, proxy-*, …) still count when the client chose to sign them.
-    if (Object.hasOwn(ALWAYS_UNSIGNABLE_HEADERS, name) || NEEDS_EXPLICIT_SIGNING.test(name)) {
+    if (Object.hasOwn(lib.ALWAYS_UNSIGNABLE_HEADERS, name) || NEEDS_EXPLICIT_SIGNING.test(name)) {
       (signableOverrides ??= new Set()).add(name);
     }
   }
-  const signed = await signerFor(input.accessKeyId, input.secretAccessKey, cacheKey).sign(
+  const signed = await signerFor(lib, input.accessKeyId, input.secretAccessKey, cacheKey).sign(
     {
       method: input.method,
       protocol: 'https:',
