@@ -457,7 +457,12 @@ export const engagementInvitationHandlers: HandlerTable = {
   },
 
   GetEngagementInvitation(ctx, input) {
-    return ctx.services.store.transaction((tx) => {
+    const { store, clock } = ctx.services;
+    // A plain read unless the invitation has just expired: only then is there anything to write.
+    const seen = store.read((tx) => invitationForParticipant(tx, ctx, input.Identifier));
+    const due = seen.status === 'PENDING' && Date.parse(seen.expirationDate) <= clock.now();
+    if (!due) return store.read((tx) => detailOf(tx, seen));
+    return store.transaction((tx) => {
       const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, input.Identifier));
       return detailOf(tx, invitation);
     });
