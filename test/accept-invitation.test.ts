@@ -25,13 +25,13 @@ import {
   type CreateOpportunityCommandInput,
   type ListEngagementInvitationsCommandInput,
   type ListEngagementByAcceptingInvitationTaskSummary,
-  type PartnerCentralSellingClient,
   type StartEngagementByAcceptingInvitationTaskCommandOutput,
   type Tag,
 } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
 import { tagSets } from '../src/store/records.js';
-import { callRaw, clientFor, control, eventsOf, pollUntil, startTestServer } from './helpers.js';
+import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
+import { AccountClients, callRaw, control, controlOk as controlOkAt, eventsOf, pollUntil, sdkError, startTestServer } from './helpers.js';
 
 // ------------------------------------------------------------------------------------------------------------
 // Fixtures
@@ -65,96 +65,43 @@ const snapshotArn = (catalog: string, eng: string, opp: string, revision: number
 
 /** A realistic simulate-an-AWS-referral payload (behavior.md §2.2), PII included. */
 function referralInput(clientToken: string, title = 'New Business Deal - 5372'): CreateOpportunityCommandInput {
-  return {
-    Catalog: 'Sandbox',
-    ClientToken: clientToken,
-    Origin: 'AWS Referral',
-    OpportunityType: 'Net New Business',
-    NationalSecurity: 'No',
-    PrimaryNeedsFromAws: ['Co-Sell - Architectural Validation'],
-    Customer: {
-      Account: {
-        CompanyName: 'Test Corp',
-        Industry: 'Financial Services',
-        WebsiteUrl: 'https://www.test.com',
-        AwsAccountId: '123456789012',
-        Address: { StreetAddress: '410 Terry Ave N', City: 'Seattle', StateOrRegion: 'Washington', PostalCode: '98109', CountryCode: 'US' },
-      },
-      Contacts: [{ Email: 'jane.doe@test.com', FirstName: 'Jane', LastName: 'Doe', BusinessTitle: 'CTO', Phone: '+12065550100' }],
+  return awsReferralInput(clientToken, title, {
+    opportunity: {
+      OpportunityType: 'Net New Business',
+      NationalSecurity: 'No',
+      PrimaryNeedsFromAws: ['Co-Sell - Architectural Validation'],
+      OpportunityTeam: [{ BusinessTitle: 'PartnerAccountManager', Email: 'pat.manager@partner.example.com', FirstName: 'Pat', LastName: 'Manager' }],
     },
-    Project: {
-      Title: title,
-      CustomerBusinessProblem: 'A very important problem goes here ValidAWSCreate',
+    account: { AwsAccountId: '123456789012' },
+    contact: { BusinessTitle: 'CTO', Phone: '+12065550100' },
+    project: {
       CustomerUseCase: 'AI Machine Learning and Analytics',
-      DeliveryModels: ['SaaS or PaaS'],
       SalesActivities: ['Initialized discussions with customer'],
       OtherSolutionDescription: 'A custom data pipeline',
-      ExpectedCustomerSpend: [{ Amount: '25000', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }],
     },
-    LifeCycle: { Stage: 'Prospect', TargetCloseDate: '2029-10-05' },
-    Marketing: { Source: 'None' },
-    OpportunityTeam: [{ BusinessTitle: 'PartnerAccountManager', Email: 'pat.manager@partner.example.com', FirstName: 'Pat', LastName: 'Manager' }],
-  };
+  });
 }
 
 /** A partner's opportunity as the control plane takes it for partner→partner invitations. */
-const PARTNER_OPPORTUNITY = {
-  Customer: {
-    Account: {
-      CompanyName: 'Company20',
-      Industry: 'Agriculture',
-      WebsiteUrl: 'https://www.company20.example.com',
-      Address: { StreetAddress: '1 Farm Road', City: 'Des Moines', PostalCode: '50309', StateOrRegion: 'Iowa', CountryCode: 'US' },
-    },
-  },
-  Project: {
-    Title: 'Project32',
-    CustomerBusinessProblem: 'The customer needs to modernise its crop analytics platform.',
-    ExpectedCustomerSpend: [{ Amount: '10000.00', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }],
-  },
-  LifeCycle: { TargetCloseDate: '2025-10-04' },
-};
+const PARTNER_OPPORTUNITY = partnerOpportunity({
+  address: { StreetAddress: '1 Farm Road', City: 'Des Moines', PostalCode: '50309', StateOrRegion: 'Iowa' },
+  project: { ExpectedCustomerSpend: [{ Amount: '10000.00', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }] },
+});
 
 let server: RunningServer;
 let endpoint: string;
-const clients = new Map<string, PartnerCentralSellingClient>();
-function as(account: string): PartnerCentralSellingClient {
-  let c = clients.get(account);
-  if (!c) clients.set(account, (c = clientFor(endpoint, account)));
-  return c;
-}
-
-async function controlOk(path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await control(endpoint, path, body);
-  assert.ok(res.status === 200 || res.status === 201, `control ${path}: ${res.status} ${res.body}`);
-  return res.json();
-}
+const clients = new AccountClients(() => endpoint);
+const as = (account: string) => clients.of(account);
+const controlOk = (path: string, body?: unknown) => controlOkAt(endpoint, path, body);
 const advance = (by: string | number) => controlOk('clock', { advance: by });
 const configure = (body: Record<string, unknown>) => controlOk('config', body);
 
-/** Asserts that `promise` rejects with the named SDK error and returns it. */
-async function sdkError(promise: Promise<unknown>, name: string): Promise<Error & Record<string, any>> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.equal((err as Error).name, name, String(err));
-    return err as Error & Record<string, any>;
-  }
-  return assert.fail(`expected ${name}`);
-}
-
 /** Simulates an AWS referral to `account` in the Sandbox; returns the referral opportunity's id and the invitation. */
 async function sandboxReferral(account = RECEIVER, title?: string) {
-  const pending = async () =>
-    (await as(account).send(new ListEngagementInvitationsCommand({ Catalog: 'Sandbox', ParticipantType: 'RECEIVER', Status: ['PENDING'] })))
-      .EngagementInvitationSummaries!;
-  const known = new Set((await pending()).map((i) => i.Id));
-  const created = await as(account).send(new CreateOpportunityCommand(referralInput(`referral-${Math.random()}`, title)));
-  // The clock is frozen, so InvitationDate cannot tell the new invitation apart: take the one that was not there.
-  const fresh = (await pending()).filter((i) => !known.has(i.Id));
-  assert.equal(fresh.length, 1);
-  const invitation = fresh[0]!;
-  return { opportunityId: created.Id!, invitationId: invitation.Id!, invitationArn: invitation.Arn!, engagementId: invitation.EngagementId! };
+  const { opportunityId, invitation } = await createReferralAndFindInvitation(as(account), referralInput(`referral-${Math.random()}`, title), {
+    filter: { Status: ['PENDING'] },
+  });
+  return { opportunityId, invitationId: invitation.Id!, invitationArn: invitation.Arn!, engagementId: invitation.EngagementId! };
 }
 
 interface ControlInvitation {
@@ -215,7 +162,7 @@ before(async () => {
   endpoint = server.endpoint;
 });
 after(async () => {
-  for (const c of clients.values()) c.destroy();
+  clients.destroyAll();
   await server.close();
 });
 beforeEach(async () => {

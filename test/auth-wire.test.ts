@@ -3,7 +3,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
   GetOpportunityCommand,
@@ -16,6 +16,7 @@ import type { CredentialEntry } from '../src/auth/authenticate.js';
 import type { RequestContext } from '../src/context.js';
 import { handlers } from '../src/resources/index.js';
 import { clientFor, fakeSigV4Headers, rawRequest, startTestServer, type RawResponse } from './helpers.js';
+import { TestSha256 } from './signing.js';
 
 const CORAL_NS = 'com.amazon.coral.service#';
 const SIGNATURE_MISMATCH =
@@ -25,24 +26,6 @@ const UNRECOGNIZED = 'The security token included in the request is invalid.';
 const BODY = '{"Catalog":"Sandbox","Identifier":"O1234567890"}';
 const MINUTE = 60_000;
 const CREDENTIALS: ReadonlyMap<string, CredentialEntry> = new Map([['AKIDEXAMPLE', { secretAccessKey: 'secret', accountId: '222222222222' }]]);
-
-class TestSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
 
 interface SignSpec {
   endpoint: string;

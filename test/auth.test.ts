@@ -3,7 +3,6 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import {
   type SignedRequest,
 } from '../src/auth/authenticate.js';
 import { FrameworkError } from '../src/errors.js';
+import { TestSha256 } from './signing.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0); // 20250115T120000Z
 const MINUTE = 60_000;
@@ -36,25 +36,6 @@ const CREDENTIALS: ReadonlyMap<string, CredentialEntry> = new Map<string, Creden
 
 function settings(mode: AuthMode, wallClock: () => number = () => NOW): AuthSettings {
   return { mode, credentials: CREDENTIALS, defaultAccountId: DEFAULT_ACCOUNT, maxSkewMs: 15 * MINUTE, wallClock };
-}
-
-/** Independent of the one under test, so a bug there cannot cancel out here. */
-class TestSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 type ClientStyle = 'js' | 'boto' | 'postman';

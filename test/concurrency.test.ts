@@ -3,18 +3,14 @@
 // and for two server processes sharing one SQLite file (BEGIN IMMEDIATE + busy_timeout serialize them).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CreateOpportunityCommand,
   GetEngagementInvitationCommand,
   GetOpportunityCommand,
   ListEngagementByAcceptingInvitationTasksCommand,
-  ListEngagementInvitationsCommand,
   ListOpportunitiesCommand,
   StartEngagementByAcceptingInvitationTaskCommand,
   UpdateOpportunityCommand,
@@ -22,7 +18,9 @@ import {
   type PartnerCentralSellingClient,
   type StartEngagementByAcceptingInvitationTaskCommandOutput,
 } from '@aws-sdk/client-partnercentral-selling';
-import { clientFor, control, eventsOf, pollUntil, rawRequest, startTestServer } from './helpers.js';
+import { killAllChildren, startCli, type ChildServer } from './child-server.js';
+import { createReferralInFreshAccount, minimalOpportunityInput } from './fixtures.js';
+import { clientFor, control, eventsOf, pollUntil, startTestServer } from './helpers.js';
 import type { RunningServer } from '../src/server.js';
 
 const PARALLEL = 20;
@@ -34,25 +32,13 @@ function freshAccount(): string {
   return `4200000${String(accountCounter).padStart(5, '0')}`;
 }
 
-function opportunityInput(clientToken: string, overrides: Partial<CreateOpportunityCommandInput> = {}): CreateOpportunityCommandInput {
-  return {
-    Catalog: 'Sandbox',
-    ClientToken: clientToken,
-    Customer: { Account: { CompanyName: 'Racing Corp', Industry: 'Automotive', Address: { CountryCode: 'DE' } } },
-    Project: { Title: 'Racing project', CustomerBusinessProblem: 'Many clients accept the same invitation at once.' },
-    LifeCycle: { Stage: 'Prospect', TargetCloseDate: '2030-09-30' },
-    ...overrides,
-  };
-}
+const RACING_CORP = { company: 'Racing Corp', title: 'Racing project', businessProblem: 'Many clients accept the same invitation at once.' };
+const opportunityInput = (clientToken: string, overrides: Partial<CreateOpportunityCommandInput> = {}) =>
+  minimalOpportunityInput(clientToken, RACING_CORP, overrides);
 
 /** A simulated AWS referral to the client's account; returns the hidden opportunity and its invitation. */
-async function createReferral(client: PartnerCentralSellingClient, token: string): Promise<{ opportunityId: string; invitationId: string }> {
-  const created = await client.send(new CreateOpportunityCommand(opportunityInput(token, { Origin: 'AWS Referral' })));
-  const list = await client.send(new ListEngagementInvitationsCommand({ Catalog: 'Sandbox', ParticipantType: 'RECEIVER' }));
-  const pending = (list.EngagementInvitationSummaries ?? []).filter((i) => i.Status === 'PENDING');
-  assert.equal(pending.length, 1);
-  return { opportunityId: created.Id!, invitationId: pending[0]!.Id! };
-}
+const createReferral = (client: PartnerCentralSellingClient, token: string) =>
+  createReferralInFreshAccount(client, opportunityInput(token, { Origin: 'AWS Referral' }));
 
 function accept(client: PartnerCentralSellingClient, invitationId: string, token: string): Promise<StartEngagementByAcceptingInvitationTaskCommandOutput> {
   return client.send(new StartEngagementByAcceptingInvitationTaskCommand({ Catalog: 'Sandbox', ClientToken: token, Identifier: invitationId }));
@@ -184,71 +170,13 @@ describe('concurrent accepts (in-process, async progression)', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Two CLI processes on one database file.
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(REPO_ROOT, 'bin', 'partnercentral-local.js');
-
-interface ChildServer {
-  proc: ChildProcess;
-  endpoint: string;
-  exited: Promise<unknown>;
-  stderr(): string;
-}
-
-const children = new Set<ChildProcess>();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts the CLI on `db` (bounded wait for /_emulator/health; retries if the chosen port was taken meanwhile). */
-async function startCli(db: string, extra: string[] = []): Promise<ChildServer> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const proc = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--db', db, '--log-level', 'warn', '--seed', 'x', ...extra], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    children.add(proc);
-    let stderr = '';
-    proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    let gone = false;
-    const exited = new Promise((resolve) =>
-      proc.once('exit', (code) => {
-        gone = true;
-        children.delete(proc);
-        resolve(code);
-      }),
-    );
-    const child: ChildServer = { proc, endpoint: `http://127.0.0.1:${port}`, exited, stderr: () => stderr };
-    const deadline = Date.now() + 15_000;
-    while (!gone && Date.now() < deadline) {
-      const up = await rawRequest(child.endpoint, { method: 'GET', path: '/_emulator/health' }).then((r) => r.status === 200, () => false);
-      if (up) return child;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    if (!gone) throw new Error(`server did not become healthy in time; stderr:\n${stderr}`);
-    if (!stderr.includes('EADDRINUSE')) throw new Error(`server exited at start-up; stderr:\n${stderr}`);
-  }
-  throw new Error('no free port after 3 attempts');
-}
-
 describe('two server processes sharing one database file', () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'pcl-concurrency-'));
   });
   after(async () => {
-    const alive = [...children];
-    for (const proc of alive) proc.kill('SIGKILL');
-    await Promise.all(alive.map((proc) => new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(null) : proc.once('exit', r)))));
+    await killAllChildren();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,119 +9,36 @@
 // reaches it, e.g. after POST /_emulator/clock.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import {
   CreateOpportunityCommand,
   GetEngagementInvitationCommand,
   GetOpportunityCommand,
   ListEngagementByAcceptingInvitationTasksCommand,
-  ListEngagementInvitationsCommand,
   ListOpportunitiesCommand,
   ResourceNotFoundException,
   StartEngagementByAcceptingInvitationTaskCommand,
   type CreateOpportunityCommandInput,
   type PartnerCentralSellingClient,
 } from '@aws-sdk/client-partnercentral-selling';
-import { clientFor, control, DEFAULT_ACCOUNT, eventsOf, pollUntil, rawRequest, startTestServer } from './helpers.js';
+import { freePort, killAllChildren, spawnCli, startCli, waitExit, type ChildServer } from './child-server.js';
+import { createReferralInFreshAccount, minimalOpportunityInput } from './fixtures.js';
+import { clientFor, control, DEFAULT_ACCOUNT, eventsOf, pollUntil, startTestServer } from './helpers.js';
 import type { RunningServer } from '../src/server.js';
 import { acceptInvitationTask } from '../src/tasks/engagement-by-accepting-invitation.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(REPO_ROOT, 'bin', 'partnercentral-local.js');
-
 // ---------------------------------------------------------------------------------------------------------
-// Child-process plumbing
+// Crash helpers
 
-interface ChildServer {
-  proc: ChildProcess;
-  endpoint: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr(): string;
-}
-
-const children = new Set<ChildProcess>();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function spawnCli(args: string[]): ChildServer & { port: number } {
-  const proc = spawn(process.execPath, [BIN, 'start', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(proc);
-  let stderr = '';
-  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  proc.stdout!.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.once('exit', (code, signal) => {
-      children.delete(proc);
-      resolve({ code, signal });
-    }),
-  );
-  const portIndex = args.indexOf('--port');
-  const port = portIndex >= 0 ? Number(args[portIndex + 1]) : 0;
-  return { proc, endpoint: `http://127.0.0.1:${port}`, port, exited, stderr: () => stderr };
-}
-
-/** Waits (bounded) until the child answers /_emulator/health, or fails with its stderr if it exits first. */
-async function waitHealthy(child: ChildServer, timeoutMs = 15_000): Promise<'up' | 'exited'> {
-  let gone = false;
-  void child.exited.then(() => (gone = true));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (gone) return 'exited';
-    try {
-      const res = await rawRequest(child.endpoint, { method: 'GET', path: '/_emulator/health' });
-      if (res.status === 200) return 'up';
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`server did not become healthy within ${timeoutMs} ms; stderr:\n${child.stderr()}`);
-}
-
-/** Starts the CLI on `db` on a free port (retrying if another process grabs the port first). */
-async function startCli(db: string, extra: string[] = []): Promise<ChildServer> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const child = spawnCli(['--port', String(port), '--db', db, '--log-level', 'warn', '--seed', 'x', ...extra]);
-    if ((await waitHealthy(child)) === 'up') return child;
-    if (!child.stderr().includes('EADDRINUSE')) throw new Error(`server exited at start-up; stderr:\n${child.stderr()}`);
-  }
-  throw new Error('no free port after 3 attempts');
-}
-
+/** kill -9, and proof that the signal is what ended the process. */
 async function kill9(child: ChildServer): Promise<void> {
   child.proc.kill('SIGKILL');
   const { signal } = await child.exited;
   assert.equal(signal, 'SIGKILL');
-}
-
-async function waitExit(child: ChildServer, timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`process did not exit within ${timeoutMs} ms; stderr:\n${child.stderr()}`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([child.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function sha256(file: string): string {
@@ -131,24 +48,11 @@ function sha256(file: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // API helpers
 
-function opportunityInput(clientToken: string, overrides: Partial<CreateOpportunityCommandInput> = {}): CreateOpportunityCommandInput {
-  return {
-    Catalog: 'Sandbox',
-    ClientToken: clientToken,
-    Customer: { Account: { CompanyName: 'Durable Corp', Industry: 'Automotive', Address: { CountryCode: 'DE' } } },
-    Project: { Title: 'Durable project', CustomerBusinessProblem: 'The customer needs its data to survive a crash.' },
-    LifeCycle: { Stage: 'Prospect', TargetCloseDate: '2030-09-30' },
-    ...overrides,
-  };
-}
-
-async function createReferral(client: PartnerCentralSellingClient, token: string): Promise<{ opportunityId: string; invitationId: string }> {
-  const created = await client.send(new CreateOpportunityCommand(opportunityInput(token, { Origin: 'AWS Referral' })));
-  const list = await client.send(new ListEngagementInvitationsCommand({ Catalog: 'Sandbox', ParticipantType: 'RECEIVER' }));
-  const pending = (list.EngagementInvitationSummaries ?? []).filter((i) => i.Status === 'PENDING');
-  assert.equal(pending.length, 1, 'the referral invitation is listed');
-  return { opportunityId: created.Id!, invitationId: pending[0]!.Id! };
-}
+const DURABLE_CORP = { company: 'Durable Corp', title: 'Durable project', businessProblem: 'The customer needs its data to survive a crash.' };
+const opportunityInput = (clientToken: string, overrides: Partial<CreateOpportunityCommandInput> = {}) =>
+  minimalOpportunityInput(clientToken, DURABLE_CORP, overrides);
+const createReferral = (client: PartnerCentralSellingClient, token: string) =>
+  createReferralInFreshAccount(client, opportunityInput(token, { Origin: 'AWS Referral' }), 'the referral invitation is listed');
 
 async function tasksOf(client: PartnerCentralSellingClient) {
   const res = await client.send(new ListEngagementByAcceptingInvitationTasksCommand({ Catalog: 'Sandbox' }));
@@ -191,8 +95,7 @@ describe('durability (CLI child process, kill -9, restart)', () => {
     dir = mkdtempSync(join(tmpdir(), 'pcl-durability-'));
   });
   after(async () => {
-    for (const proc of children) proc.kill('SIGKILL');
-    await Promise.all([...children].map((proc) => new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r(null) : proc.once('exit', r)))));
+    await killAllChildren();
     rmSync(dir, { recursive: true, force: true });
   });
 

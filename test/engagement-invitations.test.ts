@@ -18,11 +18,11 @@ import {
   type CreateOpportunityCommandInput,
   type EngagementInvitationSummary,
   type ListEngagementInvitationsCommandInput,
-  type PartnerCentralSellingClient,
 } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
 import { invitations } from '../src/store/records.js';
-import { callRaw, clientFor, control, eventsOf, startTestServer } from './helpers.js';
+import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
+import { AccountClients, callRaw, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
 
 const T0 = '2025-02-15T20:39:07.444Z';
 const RECEIVER = '111111111111';
@@ -35,74 +35,24 @@ const AWS_REFERRAL_MESSAGE =
 const at = (offsetMs: number) => new Date(Date.parse(T0) + offsetMs).toISOString();
 const invitationArn = (catalog: string, id: string) => `arn:aws:partnercentral:us-east-1::catalog/${catalog}/engagement-invitation/${id}`;
 
-function referralInput(title: string): CreateOpportunityCommandInput {
-  return {
-    Catalog: 'Sandbox',
-    ClientToken: `referral-${title}`,
-    Origin: 'AWS Referral',
-    Customer: {
-      Account: {
-        CompanyName: 'Test Corp',
-        Industry: 'Financial Services',
-        WebsiteUrl: 'https://www.test.com',
-        AwsAccountId: '123456789012',
-        Address: { StreetAddress: '410 Terry Ave N', City: 'Seattle', StateOrRegion: 'Washington', PostalCode: '98109', CountryCode: 'US' },
-      },
-      Contacts: [{ Email: 'jane.doe@test.com', FirstName: 'Jane', LastName: 'Doe', BusinessTitle: 'CTO' }],
-    },
-    Project: {
-      Title: title,
-      CustomerBusinessProblem: 'A very important problem goes here ValidAWSCreate',
-      DeliveryModels: ['SaaS or PaaS'],
-      ExpectedCustomerSpend: [{ Amount: '25000', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }],
-    },
-    LifeCycle: { Stage: 'Prospect', TargetCloseDate: '2029-10-05' },
-    Marketing: { Source: 'None' },
-  };
-}
+const referralInput = (title: string): CreateOpportunityCommandInput =>
+  awsReferralInput(`referral-${title}`, title, { account: { AwsAccountId: '123456789012' }, contact: { BusinessTitle: 'CTO' } });
 
-const PARTNER_OPPORTUNITY = {
-  Customer: { Account: { CompanyName: 'Company20', Industry: 'Agriculture', WebsiteUrl: 'https://www.company20.example.com', Address: { CountryCode: 'US', PostalCode: '50309' } } },
-  Project: { Title: 'Project32', CustomerBusinessProblem: 'The customer needs to modernise its crop analytics platform.' },
-  LifeCycle: { TargetCloseDate: '2025-10-04' },
-};
+const PARTNER_OPPORTUNITY = partnerOpportunity({ address: { PostalCode: '50309' } });
 
 let server: RunningServer;
 let endpoint: string;
-const clients = new Map<string, PartnerCentralSellingClient>();
-function as(account: string): PartnerCentralSellingClient {
-  let c = clients.get(account);
-  if (!c) clients.set(account, (c = clientFor(endpoint, account)));
-  return c;
-}
-
-async function controlOk(path: string, body?: unknown): Promise<Record<string, any>> {
-  const res = await control(endpoint, path, body);
-  assert.ok(res.status === 200 || res.status === 201, `control ${path}: ${res.status} ${res.body}`);
-  return res.json();
-}
+const clients = new AccountClients(() => endpoint);
+const as = (account: string) => clients.of(account);
+const controlOk = (path: string, body?: unknown) => controlOkAt(endpoint, path, body);
 const advance = (by: string | number) => controlOk('clock', { advance: by });
-
-async function sdkError(promise: Promise<unknown>, name: string): Promise<Error & Record<string, any>> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.equal((err as Error).name, name, String(err));
-    return err as Error & Record<string, any>;
-  }
-  return assert.fail(`expected ${name}`);
-}
 
 /** A Sandbox AWS referral to `account`; returns the referral opportunity id and its invitation's summary. */
 async function referral(title: string, account = RECEIVER) {
-  const received = async () =>
-    (await as(account).send(new ListEngagementInvitationsCommand({ Catalog: 'Sandbox', ParticipantType: 'RECEIVER' }))).EngagementInvitationSummaries!;
-  const known = new Set((await received()).map((i) => i.Id));
-  const created = await as(account).send(new CreateOpportunityCommand(referralInput(title)));
-  const fresh = (await received()).filter((i) => !known.has(i.Id));
-  assert.equal(fresh.length, 1, `one new invitation for ${title}`);
-  const summary = fresh[0]!;
-  return { opportunityId: created.Id!, id: summary.Id!, arn: summary.Arn!, engagementId: summary.EngagementId! };
+  const { opportunityId, invitation } = await createReferralAndFindInvitation(as(account), referralInput(title), {
+    message: `one new invitation for ${title}`,
+  });
+  return { opportunityId, id: invitation.Id!, arn: invitation.Arn!, engagementId: invitation.EngagementId! };
 }
 
 async function partnerInvitation(receiverAccountId = RECEIVER, senderAccountId = SENDER, extra: Record<string, unknown> = {}) {
@@ -124,7 +74,7 @@ before(async () => {
   endpoint = server.endpoint;
 });
 after(async () => {
-  for (const c of clients.values()) c.destroy();
+  clients.destroyAll();
   await server.close();
 });
 beforeEach(async () => {

@@ -7,12 +7,10 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateOpportunityCommand,
   GetEngagementCommand,
   GetOpportunityCommand,
   GetResourceSnapshotCommand,
   GetResourceSnapshotJobCommand,
-  ListEngagementInvitationsCommand,
   ListEngagementMembersCommand,
   ListEngagementResourceAssociationsCommand,
   ListEngagementsCommand,
@@ -28,10 +26,10 @@ import {
   type CreateOpportunityCommandInput,
   type GetResourceSnapshotCommandInput,
   type ListEngagementsCommandInput,
-  type PartnerCentralSellingClient,
 } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
-import { clientFor, control, eventsOf, startTestServer } from './helpers.js';
+import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
+import { AccountClients, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
 
 const T0 = '2025-02-12T00:16:20.244Z';
 const SENDER = '222222222222';
@@ -47,65 +45,25 @@ const jobArn = (account: string, id: string) => `arn:aws:partnercentral:us-east-
 const snapshotArn = (eng: string, opp: string, revision: number) =>
   `${engagementArn('Sandbox', eng)}/resource/Opportunity/${opp}/template/OpportunitySummaryView/snapshot/${revision}`;
 
-function referralInput(title: string): CreateOpportunityCommandInput {
-  return {
-    Catalog: 'Sandbox',
-    ClientToken: `referral-${title}`,
-    Origin: 'AWS Referral',
-    OpportunityType: 'Net New Business',
-    NationalSecurity: 'No',
-    Customer: {
-      Account: {
-        CompanyName: 'Test Corp',
-        Industry: 'Financial Services',
-        WebsiteUrl: 'https://www.test.com',
-        Address: { City: 'Seattle', StateOrRegion: 'Washington', PostalCode: '98109', CountryCode: 'US' },
-      },
-      Contacts: [{ Email: 'jane.doe@test.com', FirstName: 'Jane', LastName: 'Doe' }],
-    },
-    Project: {
-      Title: title,
-      CustomerBusinessProblem: 'A very important problem goes here ValidAWSCreate',
+const referralInput = (title: string): CreateOpportunityCommandInput =>
+  awsReferralInput(`referral-${title}`, title, {
+    opportunity: { OpportunityType: 'Net New Business', NationalSecurity: 'No' },
+    account: { Address: { City: 'Seattle', StateOrRegion: 'Washington', PostalCode: '98109', CountryCode: 'US' } },
+    project: {
       CustomerUseCase: 'Migration / Database Migration',
       DeliveryModels: ['Professional Services'],
       ExpectedCustomerSpend: [{ Amount: '2500', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }],
     },
-    LifeCycle: { Stage: 'Prospect', TargetCloseDate: '2029-10-05' },
-    Marketing: { Source: 'None' },
-  };
-}
+  });
 
-const PARTNER_OPPORTUNITY = {
-  Customer: { Account: { CompanyName: 'Company20', Industry: 'Agriculture', WebsiteUrl: 'https://www.company20.example.com', Address: { CountryCode: 'US' } } },
-  Project: { Title: 'Project32', CustomerBusinessProblem: 'The customer needs to modernise its crop analytics platform.' },
-  LifeCycle: { TargetCloseDate: '2025-10-04' },
-};
+const PARTNER_OPPORTUNITY = partnerOpportunity();
 
 let server: RunningServer;
 let endpoint: string;
-const clients = new Map<string, PartnerCentralSellingClient>();
-function as(account: string): PartnerCentralSellingClient {
-  let c = clients.get(account);
-  if (!c) clients.set(account, (c = clientFor(endpoint, account)));
-  return c;
-}
-
-async function controlOk(path: string, body?: unknown): Promise<Record<string, any>> {
-  const res = await control(endpoint, path, body);
-  assert.ok(res.status === 200 || res.status === 201, `control ${path}: ${res.status} ${res.body}`);
-  return res.json();
-}
+const clients = new AccountClients(() => endpoint);
+const as = (account: string) => clients.of(account);
+const controlOk = (path: string, body?: unknown) => controlOkAt(endpoint, path, body);
 const advance = (by: string | number) => controlOk('clock', { advance: by });
-
-async function sdkError(promise: Promise<unknown>, name: string): Promise<Error & Record<string, any>> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.equal((err as Error).name, name, String(err));
-    return err as Error & Record<string, any>;
-  }
-  return assert.fail(`expected ${name}`);
-}
 
 async function accept(account: string, invitationId: string) {
   const task = await as(account).send(
@@ -117,16 +75,9 @@ async function accept(account: string, invitationId: string) {
 
 /** An accepted Sandbox AWS referral. */
 async function acceptedReferral(account: string, title: string) {
-  const known = new Set(
-    (await as(account).send(new ListEngagementInvitationsCommand({ Catalog: 'Sandbox', ParticipantType: 'RECEIVER' }))).EngagementInvitationSummaries!.map((i) => i.Id),
-  );
-  await as(account).send(new CreateOpportunityCommand(referralInput(title)));
-  const fresh = (await as(account).send(new ListEngagementInvitationsCommand({ Catalog: 'Sandbox', ParticipantType: 'RECEIVER' }))).EngagementInvitationSummaries!.filter(
-    (i) => !known.has(i.Id),
-  );
-  assert.equal(fresh.length, 1);
-  const accepted = await accept(account, fresh[0]!.Id!);
-  return { ...accepted, engagementId: fresh[0]!.EngagementId!, createdAt: fresh[0]!.InvitationDate!.toISOString() };
+  const { invitation } = await createReferralAndFindInvitation(as(account), referralInput(title));
+  const accepted = await accept(account, invitation.Id!);
+  return { ...accepted, engagementId: invitation.EngagementId!, createdAt: invitation.InvitationDate!.toISOString() };
 }
 
 /**
@@ -159,7 +110,7 @@ before(async () => {
   endpoint = server.endpoint;
 });
 after(async () => {
-  for (const c of clients.values()) c.destroy();
+  clients.destroyAll();
   await server.close();
 });
 beforeEach(async () => {

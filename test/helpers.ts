@@ -1,10 +1,14 @@
 // Shared test plumbing: an in-process server on port 0 and official SDK clients pointed at it.
 import { PartnerCentralSellingClient } from '@aws-sdk/client-partnercentral-selling';
+import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer, type StartOptions } from '../src/server.js';
 
 export const DEFAULT_ACCOUNT = '111111111111';
+
+/** The repository root: tests run compiled from dist/test/, two levels down; scripts and bin/ are not compiled. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function startTestServer(options: StartOptions = {}): Promise<RunningServer> {
   return startServer({ port: 0, inMemory: true, logLevel: 'silent', seed: 'test-seed', ...options });
@@ -18,6 +22,36 @@ export function clientFor(endpoint: string, accountId: string = DEFAULT_ACCOUNT,
     credentials: { accessKeyId: accountId, secretAccessKey },
     maxAttempts: 1,
   });
+}
+
+/**
+ * One SDK client per account, made on first use and destroyed together. The endpoint is read lazily because
+ * suites learn it in `before`, after this is constructed.
+ */
+export class AccountClients {
+  private readonly byAccount = new Map<string, PartnerCentralSellingClient>();
+  constructor(private readonly endpoint: () => string) {}
+
+  of(account: string): PartnerCentralSellingClient {
+    let client = this.byAccount.get(account);
+    if (!client) this.byAccount.set(account, (client = clientFor(this.endpoint(), account)));
+    return client;
+  }
+
+  destroyAll(): void {
+    for (const client of this.byAccount.values()) client.destroy();
+  }
+}
+
+/** Asserts that `promise` rejects with the named SDK error and returns it. */
+export async function sdkError(promise: Promise<unknown>, name: string): Promise<Error & Record<string, any>> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.equal((err as Error).name, name, String(err));
+    return err as Error & Record<string, any>;
+  }
+  return assert.fail(`expected ${name}`);
 }
 
 export interface RawResponse {
@@ -89,14 +123,11 @@ export async function control(endpoint: string, path: string, body?: unknown): P
   });
 }
 
-let pythonChecked: boolean | null = null;
-/** True when python3 with boto3 is installed; Python-based tests skip otherwise. */
-export function hasBoto3(): boolean {
-  if (pythonChecked === null) {
-    const r = spawnSync('python3', ['-c', 'import boto3'], { stdio: 'ignore' });
-    pythonChecked = r.status === 0;
-  }
-  return pythonChecked;
+/** A control-plane call that must succeed (200 or 201); returns its JSON body. */
+export async function controlOk(endpoint: string, path: string, body?: unknown): Promise<Record<string, any>> {
+  const res = await control(endpoint, path, body);
+  assert.ok(res.status === 200 || res.status === 201, `control ${path}: ${res.status} ${res.body}`);
+  return res.json();
 }
 
 /** Polls `probe` until it returns a value (not undefined) or the bound runs out. Never sleeps blindly. */

@@ -4,63 +4,22 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { RunningServer } from '../src/server.js';
 import type { RequestContext } from '../src/context.js';
 import { handlers } from '../src/resources/index.js';
 import { shapes } from '../src/model/generated/shapes.js';
-import { hasBoto3, startTestServer } from './helpers.js';
+import { startTestServer } from './helpers.js';
+import { cleanAwsEnv, hasAwsCli, hasBoto3, PY_DIR, run as runCommand } from './python.js';
 
-// dist/test/python-clients.test.js → repository root two levels up; the scripts are not compiled.
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const script = join(repoRoot, 'test', 'py', 'boto3_errors.py');
+const script = join(PY_DIR, 'boto3_errors.py');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-function hasAwsCli(): boolean {
-  const r = spawnSync('aws', ['--version'], { stdio: 'ignore' });
-  return r.error === undefined && r.status === 0;
-}
 
 const skip = !hasBoto3() ? 'python3 with boto3 is not installed' : !hasAwsCli() ? 'the aws CLI is not installed' : false;
 
-/** The environment of a fresh AWS user: nothing from the caller's own AWS configuration leaks in. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: '111111111111',
-    AWS_SECRET_ACCESS_KEY: 'x',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(repoRoot, 'test', 'py', 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(repoRoot, 'test', 'py', 'no-such-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-    PYTHONDONTWRITEBYTECODE: '1',
-    ...extra,
-  };
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Asynchronous on purpose: the server answering the child runs on this event loop. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolveRun, reject) => {
-    execFile(command, args, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(err);
-        return;
-      }
-      resolveRun({ code: err ? Number(err.code) : 0, stdout, stderr });
-    });
-  });
-}
+/** A fresh AWS user acting as the default account: boto3_errors.py takes its credentials from the environment. */
+const cleanEnv = (extra: Record<string, string>) => cleanAwsEnv({ AWS_ACCESS_KEY_ID: '111111111111', ...extra });
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv) => runCommand(command, args, env, 60_000);
 
 interface PyError {
   class: string;

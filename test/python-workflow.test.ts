@@ -3,59 +3,18 @@
 // the aws CLI is not installed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ListEngagementByAcceptingInvitationTasksCommand } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
-import { clientFor, DEFAULT_ACCOUNT, eventsOf, hasBoto3, startTestServer } from './helpers.js';
+import { clientFor, DEFAULT_ACCOUNT, eventsOf, startTestServer } from './helpers.js';
+import { cleanAwsEnv, hasAwsCli, hasBoto3, PY_DIR, run as runCommand } from './python.js';
 
-// dist/test/python-workflow.test.js → repository root two levels up; the Python script is not compiled.
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SCRIPT = join(REPO_ROOT, 'test', 'py', 'workflow.py');
+const SCRIPT = join(PY_DIR, 'workflow.py');
 const CLI_ACCOUNT = '222222222222';
 
-function hasAwsCli(): boolean {
-  const r = spawnSync('aws', ['--version'], { stdio: 'ignore' });
-  return r.error === undefined && r.status === 0;
-}
-
-/** A fresh AWS user's environment: nothing from the caller's own AWS configuration leaks in. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
-  return {
-    ...env,
-    AWS_SECRET_ACCESS_KEY: 'x',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(REPO_ROOT, 'test', 'py', 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(REPO_ROOT, 'test', 'py', 'no-such-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_MAX_ATTEMPTS: '1',
-    AWS_PAGER: '',
-    PYTHONDONTWRITEBYTECODE: '1',
-    ...extra,
-  };
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Asynchronous on purpose: the in-process server answering the child runs on this event loop. Bounded. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolveRun, reject) => {
-    execFile(command, args, { env, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(new Error(`${command} ${args.join(' ')} failed to run (${err.message}); stderr:\n${stderr}`));
-        return;
-      }
-      resolveRun({ code: err ? Number(err.code) : 0, stdout, stderr });
-    });
-  });
-}
+/** A fresh AWS user's environment, one attempt per call (workflow.py configures its own credentials). */
+const cleanEnv = (extra: Record<string, string>) => cleanAwsEnv({ AWS_MAX_ATTEMPTS: '1', ...extra });
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv) => runCommand(command, args, env, 30_000);
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => v as Json;
