@@ -8,6 +8,7 @@ import {
   CreateOpportunityCommand,
   GetOpportunityCommand,
   ListOpportunitiesCommand,
+  ListTagsForResourceCommand,
   ResourceNotFoundException,
   UpdateOpportunityCommand,
   ValidationException,
@@ -20,7 +21,6 @@ import {
 } from '@aws-sdk/client-partnercentral-selling';
 import { callRaw, clientFor, control, eventsOf, startTestServer } from './helpers.js';
 import type { RunningServer } from '../src/server.js';
-import { tagSets } from '../src/store/records.js';
 
 const START = Date.parse('2025-03-01T10:00:00.000Z');
 
@@ -208,9 +208,9 @@ describe('opportunities', () => {
       assert.equal(got.OpportunityTeam?.[0]?.BusinessTitle, 'OpportunityOwner');
       assert.deepEqual(got.RelatedEntityIdentifiers, { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] });
 
-      // Tags land on the opportunity ARN (read from the store: tagging operations belong to another module).
-      const tags = server.services.store.read((tx) => tx.collection(tagSets).get([got.Arn!]));
-      assert.deepEqual(tags?.tags, [{ Key: 'Environment', Value: 'Test' }]);
+      // Tags land on the opportunity ARN.
+      const tags = await client.send(new ListTagsForResourceCommand({ ResourceArn: got.Arn! }));
+      assert.deepEqual(tags.Tags, [{ Key: 'Environment', Value: 'Test' }]);
     });
 
     it('never returns Origin and applies the documented defaults', async () => {

@@ -8,6 +8,7 @@ import { engagementHandlers } from './engagements.js';
 import { opportunityHandlers } from './opportunities.js';
 import { resourceSnapshotJobHandlers } from './resource-snapshot-jobs.js';
 import { resourceSnapshotHandlers } from './resource-snapshots.js';
+import { tagHandlers } from './tags.js';
 
 export const handlers: HandlerTable = {
   ...opportunityHandlers,
@@ -16,6 +17,7 @@ export const handlers: HandlerTable = {
   ...resourceSnapshotJobHandlers,
   ...resourceSnapshotHandlers,
   ...acceptInvitationTaskHandlers,
+  ...tagHandlers,
 };
 
 /**
@@ -34,4 +36,5 @@ export const pureReadOperations: ReadonlySet<OperationName> = new Set<OperationN
   'ListResourceSnapshotJobs',
   'GetResourceSnapshot',
   'ListResourceSnapshots',
+  'ListTagsForResource',
 ]);
