@@ -162,7 +162,7 @@ const BAD_IDENTIFIER_MESSAGE =
   "1 validation error detected: Value at 'identifier' failed to satisfy constraint: Value 'bad' must satisfy regular expression pattern: ^O[0-9]{1,19}$.";
 const MISSING_CATALOG_AND_IDENTIFIER = {
   message:
-    "2 validation errors detected: Value at 'catalog' failed to satisfy constraint: Member must not be null.; Value at 'identifier' failed to satisfy constraint: Member must not be null.",
+    "2 validation errors detected: Value at 'catalog' failed to satisfy constraint: Member must not be null; Value at 'identifier' failed to satisfy constraint: Member must not be null.",
   errorList: [
     { FieldName: 'catalog', Message: 'Member must not be null.', Code: 'REQUIRED_FIELD_MISSING' },
     { FieldName: 'identifier', Message: 'Member must not be null.', Code: 'REQUIRED_FIELD_MISSING' },

@@ -26,7 +26,8 @@ type Entry = { FieldName: string; Code: string; Message: string };
 
 /** The top-level Message: AWS framework style, one clause per field. */
 function expectedMessage(list: Entry[]): string {
-  const clauses = list.map((e) => `Value at '${e.FieldName}' failed to satisfy constraint: ${e.Message}`);
+  // Clauses are joined with "; " and only the last keeps its closing period.
+  const clauses = list.map((e, i) => `Value at '${e.FieldName}' failed to satisfy constraint: ${i < list.length - 1 ? e.Message.replace(/\.$/, '') : e.Message}`);
   return `${list.length} validation error${list.length === 1 ? '' : 's'} detected: ${clauses.join('; ')}`;
 }
 

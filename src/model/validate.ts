@@ -367,7 +367,9 @@ const inputValidators: ReadonlyMap<OperationName, Check> = new Map(
 export function validationMessage(errors: FieldError[]): string {
   const parts = errors.map((err) => `Value at '${err.FieldName ?? ''}' failed to satisfy constraint: ${err.Message}`);
   const n = errors.length;
-  return `${n} validation error${n === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
+  // Each entry's sentence keeps its own period only at the very end: "…null; Value at …null."
+  const joined = parts.map((p, i) => (i < parts.length - 1 ? p.replace(/\.$/, '') : p)).join('; ');
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${joined}`;
 }
 
 /**
