@@ -324,6 +324,16 @@ describe('GetEngagementInvitation', () => {
     await get(SENDER, inv.id);
     await list(RECEIVER);
     assert.equal((await eventsOf(endpoint, { detailType: 'Engagement Invitation Expired' })).length, 2);
+    assert.ok(read.Payload?.OpportunityInvitation, "an expired partner invitation keeps its details");
+  });
+
+  it('an expired AWS referral no longer shows its details', async () => {
+    const ref = await referral('Expiring referral');
+    assert.ok((await get(RECEIVER, ref.id)).Payload?.OpportunityInvitation);
+    await advance('15d');
+    const read = await get(RECEIVER, ref.id);
+    assert.equal(read.Status, 'EXPIRED');
+    assert.equal(read.Payload, undefined);
   });
 });
 

@@ -404,7 +404,9 @@ function detailOf(tx: Transaction, invitation: InvitationRecord): GetEngagementI
   const members = membersOf(tx, invitation.catalog, invitation.engagementId);
   const { ParticipantType: _p, ...summary } = summaryOf(invitation, 'RECEIVER');
   // "Once rejected, you lose access to the invitation details" (behavior.md §1.6): no payload after rejection.
-  const payload = invitation.status === 'REJECTED' ? undefined : invitation.payload;
+  // [INF] An expired AWS referral likewise: "the opportunity will be unavailable to the partner".
+  const withdrawn = invitation.status === 'REJECTED' || (invitation.status === 'EXPIRED' && invitation.senderAccountId === AWS_ACCOUNT);
+  const payload = withdrawn ? undefined : invitation.payload;
   return {
     ...summary,
     RejectionReason: invitation.rejectionReason,
