@@ -129,7 +129,7 @@ function collectOperations(ast: Ast): string[] {
     for (const ref of [...(r.operations ?? []), ...(r.collectionOperations ?? [])]) found.add(ref.target);
     for (const ref of r.resources ?? []) visitResource(ref.target);
   };
-  for (const [id, shape] of Object.entries(ast.shapes)) {
+  for (const shape of Object.values(ast.shapes)) {
     if (shape.type !== 'service') continue;
     for (const ref of shape.operations ?? []) found.add(ref.target);
     for (const ref of shape.resources ?? []) visitResource(ref.target);

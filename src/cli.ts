@@ -29,7 +29,6 @@ Options:
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): StartOptions {
-  const base = defaultOptions();
   const env = process.env;
   const options: StartOptions = { runtime: {} };
   const runtime = options.runtime!;
@@ -82,7 +81,6 @@ function parseArgs(argv: string[]): StartOptions {
   if (options.auth === 'strict' && (options.credentials?.size ?? 0) === 0) {
     throw new UsageError('--auth strict needs --credentials <file> with at least one access key');
   }
-  void base;
   return options;
 }
 

@@ -10,7 +10,7 @@ import { authenticateRequest, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
 import type { RequestContext, Services } from './context.js';
-import { ApiError, frameworkErrors, InternalServerException, NotImplementedException } from './errors.js';
+import { ApiError, InternalServerException, NotImplementedException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
 import { IdSource } from './ids.js';
 import { createLogger } from './log.js';
@@ -222,4 +222,3 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   };
 }
 
-export { frameworkErrors };
