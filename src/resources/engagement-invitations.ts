@@ -106,6 +106,11 @@ export function emitInvitationEvent(tx: Transaction, services: Services, invitat
   services.events.emit(tx, invitation.senderAccountId, detailType, resources, invitationEventDetail(invitation, 'SENDER', created), atMs);
 }
 
+/** A PENDING invitation whose ExpirationDate has come on the business clock (decision 18). */
+export function isDueToExpire(invitation: InvitationRecord, nowMs: number): boolean {
+  return invitation.status === 'PENDING' && Date.parse(invitation.expirationDate) <= nowMs;
+}
+
 /** Marks one PENDING invitation EXPIRED, with `Engagement Invitation Expired` to both sides. */
 export function expireInvitation(tx: Transaction, services: Services, invitation: InvitationRecord): InvitationRecord {
   const expired: InvitationRecord = { ...invitation, status: 'EXPIRED' };
@@ -119,7 +124,7 @@ export function expireDueInvitations(services: Services): number {
   const now = services.clock.now();
   const due = services.store
     .read((tx) => tx.collection(invitations).find({ status: 'PENDING' }))
-    .filter((i) => Date.parse(i.expirationDate) <= now);
+    .filter((i) => isDueToExpire(i, now));
   if (due.length === 0) return 0;
   return services.store.transaction((tx) => {
     let n = 0;
@@ -418,9 +423,21 @@ function detailOf(tx: Transaction, invitation: InvitationRecord): GetEngagementI
 }
 
 /** PENDING invitations past their ExpirationDate are expired before anyone reads or acts on them. */
-function refreshExpiry(tx: Transaction, services: Services, invitation: InvitationRecord): InvitationRecord {
-  if (invitation.status === 'PENDING' && Date.parse(invitation.expirationDate) <= services.clock.now()) {
-    return expireInvitation(tx, services, invitation);
+export function refreshExpiry(tx: Transaction, services: Services, invitation: InvitationRecord): InvitationRecord {
+  return isDueToExpire(invitation, services.clock.now()) ? expireInvitation(tx, services, invitation) : invitation;
+}
+
+/**
+ * The PENDING invitation the caller received, for Reject and Accept: the sender is refused, anything but
+ * PENDING conflicts. `action` names the operation in the messages.
+ */
+function pendingInvitationForReceiver(tx: Transaction, ctx: RequestContext, identifier: string, action: 'accept' | 'reject'): InvitationRecord {
+  const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, identifier));
+  if (invitation.receiverAccountId !== ctx.accountId) {
+    throw new AccessDeniedException(`Only the receiver of engagement invitation ${invitation.id} can ${action} it; account ${ctx.accountId} is its sender.`);
+  }
+  if (invitation.status !== 'PENDING') {
+    throw new ConflictException(`Engagement invitation ${invitation.id} is ${invitation.status} and can no longer be ${action}ed.`);
   }
   return invitation;
 }
@@ -462,8 +479,7 @@ export const engagementInvitationHandlers: HandlerTable = {
     const { store, clock } = ctx.services;
     // A plain read unless the invitation has just expired: only then is there anything to write.
     const seen = store.read((tx) => invitationForParticipant(tx, ctx, input.Identifier));
-    const due = seen.status === 'PENDING' && Date.parse(seen.expirationDate) <= clock.now();
-    if (!due) return store.read((tx) => detailOf(tx, seen));
+    if (!isDueToExpire(seen, clock.now())) return store.read((tx) => detailOf(tx, seen));
     return store.transaction((tx) => {
       const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, input.Identifier));
       return detailOf(tx, invitation);
@@ -472,13 +488,7 @@ export const engagementInvitationHandlers: HandlerTable = {
 
   RejectEngagementInvitation(ctx, input) {
     ctx.services.store.transaction((tx) => {
-      const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, input.Identifier));
-      if (invitation.receiverAccountId !== ctx.accountId) {
-        throw new AccessDeniedException(`Only the receiver of engagement invitation ${invitation.id} can reject it; account ${ctx.accountId} is its sender.`);
-      }
-      if (invitation.status !== 'PENDING') {
-        throw new ConflictException(`Engagement invitation ${invitation.id} is ${invitation.status} and can no longer be rejected.`);
-      }
+      const invitation = pendingInvitationForReceiver(tx, ctx, input.Identifier, 'reject');
       // The model leaves RejectionReason optional, but AWS documents it as mandatory for opportunity invitations.
       if (invitation.payloadType === 'OpportunityInvitation' && input.RejectionReason === undefined) {
         throw ValidationException.business('rejectionReason', 'REQUIRED_FIELD_MISSING', 'A RejectionReason is required to reject an opportunity invitation.');
@@ -491,13 +501,7 @@ export const engagementInvitationHandlers: HandlerTable = {
 
   AcceptEngagementInvitation(ctx, input) {
     ctx.services.store.transaction((tx) => {
-      const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, input.Identifier));
-      if (invitation.receiverAccountId !== ctx.accountId) {
-        throw new AccessDeniedException(`Only the receiver of engagement invitation ${invitation.id} can accept it; account ${ctx.accountId} is its sender.`);
-      }
-      if (invitation.status !== 'PENDING') {
-        throw new ConflictException(`Engagement invitation ${invitation.id} is ${invitation.status} and can no longer be accepted.`);
-      }
+      const invitation = pendingInvitationForReceiver(tx, ctx, input.Identifier, 'accept');
       // Opportunity invitations create an opportunity, which only the task does (behavior.md §1.6).
       if (invitation.payloadType === 'OpportunityInvitation') {
         throw ValidationException.business(

@@ -15,7 +15,7 @@ import type {
   StartEngagementByAcceptingInvitationTaskResponse,
 } from '../model/generated/types.js';
 import { associateResource, addMember, MAX_ENGAGEMENT_MEMBERS, membersOf } from '../resources/engagements.js';
-import { emitInvitationEvent, expireInvitation, invitationForParticipant } from '../resources/engagement-invitations.js';
+import { emitInvitationEvent, invitationForParticipant, refreshExpiry } from '../resources/engagement-invitations.js';
 import { idempotent } from '../resources/idempotency.js';
 import { emitOpportunityEvent, nextModifiedDate, relatedEntities, saveOpportunity } from '../resources/opportunities.js';
 import { paginate } from '../resources/pagination.js';
@@ -116,9 +116,7 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
   if (invitation.receiverAccountId !== caller) {
     return failed(task, 'InvitationAccessDenied', `Only the receiver of engagement invitation ${invitation.id} can accept it; account ${caller} is its sender.`);
   }
-  if (invitation.status === 'PENDING' && Date.parse(invitation.expirationDate) <= services.clock.now()) {
-    invitation = expireInvitation(tx, services, invitation);
-  }
+  invitation = refreshExpiry(tx, services, invitation);
   if (invitation.status === 'ACCEPTED' || invitation.status === 'REJECTED') {
     return failed(task, 'EngagementInvitationConflict', `Engagement invitation ${invitation.id} is already ${invitation.status} and cannot be accepted again.`);
   }
