@@ -86,13 +86,14 @@ function assertAuthError(reply: RawResponse, status: number, code: string, messa
   else assert.match(String(body.Message), message);
 }
 
-/** Past authentication: GetOpportunity for an unknown id is 404 once implemented, 501 before. */
+/** Past authentication: GetOpportunity for an unknown id reaches the handler, which answers 404. */
 function assertPassedAuth(reply: RawResponse): void {
-  assert.ok(reply.status === 404 || reply.status === 501, `expected 404 or 501, got ${reply.status} ${reply.body}`);
+  assert.equal(reply.status, 404, `expected 404, got ${reply.status} ${reply.body}`);
+  assert.equal(reply.headers['x-amzn-errortype'], 'ResourceNotFoundException');
 }
 
 function isPastAuth(err: unknown): boolean {
-  return err instanceof ResourceNotFoundException || (err instanceof PartnerCentralSellingServiceException && err.name === 'NotImplementedException');
+  return err instanceof ResourceNotFoundException;
 }
 
 async function expectSdkError(promise: Promise<unknown>, name: string, status: number, message: string | RegExp): Promise<void> {

@@ -128,12 +128,11 @@ function assertError(reply: Reply, status: number, namespace: string, code: stri
   for (const [key, value] of Object.entries(members)) assert.deepEqual(body[key], value, key);
 }
 
-/** A valid GetOpportunity has no business answer yet or an unknown id: 404 or 501, never a protocol error. */
+/** A valid GetOpportunity of an unknown id reaches the handler: 404, never a protocol error. */
 function assertReachedHandler(reply: Reply): void {
-  assert.ok(reply.status === 404 || reply.status === 501, `expected 404 or 501, got ${reply.status} ${reply.body}`);
-  const expected = reply.status === 404 ? 'ResourceNotFoundException' : 'NotImplementedException';
-  assert.equal(reply.json().__type, `${SERVICE_NS}${expected}`);
-  assert.equal(reply.headers['x-amzn-errortype'], expected);
+  assert.equal(reply.status, 404, `expected 404, got ${reply.status} ${reply.body}`);
+  assert.equal(reply.json().__type, `${SERVICE_NS}ResourceNotFoundException`);
+  assert.equal(reply.headers['x-amzn-errortype'], 'ResourceNotFoundException');
 }
 
 type AnyHandler = (ctx: RequestContext, input: Record<string, unknown>) => unknown;

@@ -14,7 +14,9 @@ describe('smoke', () => {
   it('answers GetOpportunity for an unknown id with ResourceNotFoundException', async () => {
     const client = clientFor(server.endpoint);
     await assert.rejects(client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: 'O1' })), (err: unknown) => {
-      assert.ok(err instanceof ResourceNotFoundException || (err as Error).name === 'NotImplementedException', String(err));
+      assert.ok(err instanceof ResourceNotFoundException, String(err));
+      assert.equal(err.message, 'Opportunity O1 was not found in catalog Sandbox.');
+      assert.equal(err.$metadata.httpStatusCode, 404);
       return true;
     });
   });
