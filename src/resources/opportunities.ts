@@ -45,13 +45,18 @@ export function opportunityView(record: OpportunityRecord): GetOpportunityRespon
   };
 }
 
-/** All four association lists, always present as arrays (behavior.md §3.8 [OBS]). */
+/**
+ * Every association list of the model, always present as arrays (behavior.md §3.8 [OBS]: "all keys"); the
+ * current model's two Marketplace lists included (decision 22).
+ */
 export function relatedEntities(current?: RelatedEntityIdentifiers): Required<RelatedEntityIdentifiers> {
   return {
     AwsProducts: current?.AwsProducts ?? [],
     Solutions: current?.Solutions ?? [],
     AwsMarketplaceOffers: current?.AwsMarketplaceOffers ?? [],
     AwsMarketplaceOfferSets: current?.AwsMarketplaceOfferSets ?? [],
+    AwsMarketplaceSolutions: current?.AwsMarketplaceSolutions ?? [],
+    AwsMarketplaceProducts: current?.AwsMarketplaceProducts ?? [],
   };
 }
 
