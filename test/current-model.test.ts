@@ -209,6 +209,22 @@ describe('the current model (October 2026)', () => {
         'NotImplementedException',
       );
       assert.match(err.message, /CreateEngagement/);
+      // Changed constraints: an empty title, a free-text email and a short business problem pass; an empty
+      // contact BusinessTitle (April: 0–80 characters, now 1–255) does not.
+      const contact = { BusinessTitle: 'CTO', Email: 'ada at lead', FirstName: 'Ada', LastName: 'Lovelace' };
+      const relaxed = { Customer: { CompanyName: 'Relaxed' }, Interactions: [{ BusinessProblem: 'Too slow', Contact: contact }] };
+      const [relaxedReply] = await bothRoutings(server.endpoint, 'CreateEngagement', {
+        Catalog: 'Sandbox',
+        ClientToken: 'relaxed',
+        Title: '',
+        Contexts: [{ Type: 'Lead', Payload: { Lead: relaxed } }],
+      });
+      assertNotImplemented(relaxedReply!, 'CreateEngagement');
+      const tightened = { ...relaxed, Interactions: [{ Contact: { ...contact, BusinessTitle: '' } }] };
+      assertValidation(
+        await callRaw(server.endpoint, 'CreateEngagement', { Catalog: 'Sandbox', ClientToken: 'tight', Contexts: [{ Type: 'Lead', Payload: { Lead: tightened } }] }),
+        ['contexts.payload.lead.interactions.contact.businessTitle'],
+      );
       // What stayed required still is: the lead's company name and contact email.
       const reply = await callRaw(server.endpoint, 'CreateEngagement', {
         Catalog: 'Sandbox',
