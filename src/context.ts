@@ -33,6 +33,11 @@ export interface RequestContext {
   accountId: string;
   catalog: Catalog;
   services: Services;
+  /**
+   * The request body as parsed, before validation projected it (nulls and unknown members dropped). Only for
+   * the rare member whose explicit `null` means something (UpdateOpportunity's ExpectedContractDuration).
+   */
+  sent: Readonly<Record<string, unknown>>;
 }
 
 export type Handler<Op extends OperationName> = (

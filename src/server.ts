@@ -123,7 +123,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       const input = validateInput(route.operation, raw);
       const catalog = catalogOf(input);
       if (!handler) throw new NotImplementedException(route.operation);
-      const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog, services };
+      const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog, services, sent: raw };
       const epoch = store.changeEpoch();
       const result = handler(ctx, input);
       const rendered = renderOutput(result instanceof Promise ? await result : result);

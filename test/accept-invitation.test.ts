@@ -30,7 +30,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
-import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
+import { awsReferralInput, createReferralAndFindInvitation, EMPTY_RELATED_ENTITIES, partnerOpportunity } from './fixtures.js';
 import { AccountClients, callRaw, control, controlOk as controlOkAt, eventsOf, pollUntil, sdkError, startTestServer } from './helpers.js';
 
 // ------------------------------------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ describe('the Postman AWS-referral workflow (decisions 13, 14, 16)', () => {
     assert.equal(opp.OpportunityTeam!.length, 2);
     assert.equal(opp.OpportunityTeam![0]!.BusinessTitle, 'OpportunityOwner');
     assert.deepEqual(opp.OpportunityTeam![1], input.OpportunityTeam![0]);
-    assert.deepEqual(opp.RelatedEntityIdentifiers, { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] });
+    assert.deepEqual(opp.RelatedEntityIdentifiers, EMPTY_RELATED_ENTITIES);
     assert.equal(opp.CreatedDate!.toISOString(), T0);
     assert.ok(opp.CreatedDate!.getTime() < Date.parse(invitationDate));
     assert.equal(opp.LastModifiedDate!.toISOString(), acceptTime);
@@ -519,7 +519,7 @@ describe('a partner → partner invitation', () => {
       OpportunityType: 'Net New Business',
       Marketing: { Source: 'None' },
       OpportunityTeam: [{ BusinessTitle: 'OpportunityOwner', Email: `alliance-lead-${RECEIVER}@example.com`, FirstName: 'Alliance', LastName: 'Lead' }],
-      RelatedEntityIdentifiers: { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] },
+      RelatedEntityIdentifiers: EMPTY_RELATED_ENTITIES,
       CreatedDate: new Date(at(60_000)),
       LastModifiedDate: new Date(at(60_000)),
     });

@@ -11,7 +11,7 @@ import { operationNames, operations } from '../src/model/generated/operations.js
 
 // dist/test/codegen.test.js → the repository root is two levels up.
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const modelPath = resolve(repoRoot, '..', 'shared', 'models', 'partnercentral-selling-2022-07-26.json');
+const modelPath = resolve(repoRoot, '..', 'shared', 'models', 'partnercentral-selling-2022-07-26.2026-10.json');
 const generatedDir = join(repoRoot, 'src', 'model', 'generated');
 const FILES: ReadonlyArray<keyof GeneratedFiles> = ['shapes.ts', 'operations.ts', 'types.ts'];
 
@@ -41,7 +41,7 @@ describe('codegen', () => {
     }
   });
 
-  it('generates 42 operations, each with an input structure and a POST http binding', (t) => {
+  it('generates the current model\'s 45 operations, each with an input structure and a POST http binding', (t) => {
     if (!existsSync(modelPath)) {
       t.skip(`model not present at ${modelPath}`);
       return;
@@ -50,10 +50,14 @@ describe('codegen', () => {
     const names = /export const operationNames = (\[[^\]]*\]) as const;/.exec(text);
     assert.ok(names, 'operationNames literal');
     const list = JSON.parse(names[1]!) as string[];
-    assert.equal(list.length, 42);
+    assert.equal(list.length, 45);
+    // The three operations AWS added in June 2026 prove the generator reads the current model, not April's.
+    for (const op of ['GetProspectingFromEngagementTask', 'ListProspectingFromEngagementTasks', 'StartProspectingFromEngagementTask']) {
+      assert.ok(list.includes(op), op);
+    }
     assert.deepEqual(list, [...list].sort((a, b) => a.localeCompare(b)));
     assert.deepEqual(list, [...operationNames]);
-    assert.equal((text.match(/"http": \{/g) ?? []).length, 42);
+    assert.equal((text.match(/"http": \{/g) ?? []).length, 45);
   });
 
   it('is deterministic', (t) => {
@@ -65,8 +69,8 @@ describe('codegen', () => {
     assert.deepEqual(generate(model), generate(structuredClone(model)));
   });
 
-  it('committed table: 42 operations, every idempotency token required, the three 204 http codes', () => {
-    assert.equal(operationNames.length, 42);
+  it('committed table: 45 operations, every idempotency token required, the three 204 http codes', () => {
+    assert.equal(operationNames.length, 45);
     const withToken = operationNames.filter((op) => operations[op].idempotencyToken !== null);
     assert.deepEqual(withToken, [
       'CreateEngagement',
@@ -78,13 +82,14 @@ describe('codegen', () => {
       'StartEngagementByAcceptingInvitationTask',
       'StartEngagementFromOpportunityTask',
       'StartOpportunityFromEngagementTask',
+      'StartProspectingFromEngagementTask',
     ]);
     for (const op of withToken) assert.equal(operations[op].idempotencyToken, 'ClientToken', op);
     assert.deepEqual(
       operationNames.filter((op) => operations[op].http.code === 204),
       ['DeleteResourceSnapshotJob', 'StartResourceSnapshotJob', 'StopResourceSnapshotJob'],
     );
-    assert.equal(operationNames.filter((op) => operations[op].paginated !== null).length, 11);
+    assert.equal(operationNames.filter((op) => operations[op].paginated !== null).length, 12);
     assert.deepEqual(
       operationNames.filter((op) => operations[op].output === null),
       [

@@ -28,7 +28,7 @@ import {
   type ListEngagementsCommandInput,
 } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
-import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
+import { awsReferralInput, createReferralAndFindInvitation, EMPTY_RELATED_ENTITIES, partnerOpportunity } from './fixtures.js';
 import { AccountClients, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
 
 const T0 = '2025-02-12T00:16:20.244Z';
@@ -393,7 +393,7 @@ describe('resource snapshots', () => {
             Contacts: [],
           },
           Project: { ExpectedCustomerSpend: [] },
-          RelatedEntityIdentifiers: { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] },
+          RelatedEntityIdentifiers: EMPTY_RELATED_ENTITIES,
         },
       },
     });

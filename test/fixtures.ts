@@ -14,6 +14,16 @@ import {
   type Project,
 } from '@aws-sdk/client-partnercentral-selling';
 
+/** RelatedEntityIdentifiers of an opportunity nothing was associated with: every list of the model, empty. */
+export const EMPTY_RELATED_ENTITIES = {
+  AwsProducts: [],
+  Solutions: [],
+  AwsMarketplaceOffers: [],
+  AwsMarketplaceOfferSets: [],
+  AwsMarketplaceSolutions: [],
+  AwsMarketplaceProducts: [],
+};
+
 /** What a suite adds to (or overrides in) the common AWS-referral payload. */
 export interface AwsReferralDetail {
   /** Top-level members besides Customer and Project (OpportunityType, OpportunityTeam, …). */

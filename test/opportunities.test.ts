@@ -20,6 +20,7 @@ import {
   type UpdateOpportunityCommandInput,
 } from '@aws-sdk/client-partnercentral-selling';
 import { callRaw, clientFor, control, eventsOf, startTestServer } from './helpers.js';
+import { EMPTY_RELATED_ENTITIES } from './fixtures.js';
 import type { RunningServer } from '../src/server.js';
 
 const START = Date.parse('2025-03-01T10:00:00.000Z');
@@ -206,7 +207,7 @@ describe('opportunities', () => {
         ...input.OpportunityTeam!,
       ]);
       assert.equal(got.OpportunityTeam?.[0]?.BusinessTitle, 'OpportunityOwner');
-      assert.deepEqual(got.RelatedEntityIdentifiers, { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] });
+      assert.deepEqual(got.RelatedEntityIdentifiers, EMPTY_RELATED_ENTITIES);
 
       // Tags land on the opportunity ARN.
       const tags = await client.send(new ListTagsForResourceCommand({ ResourceArn: got.Arn! }));
@@ -228,7 +229,7 @@ describe('opportunities', () => {
       assert.equal(body.NationalSecurity, 'No');
       assert.equal(body.OpportunityType, 'Net New Business');
       assert.deepEqual(body.LifeCycle, { ReviewStatus: 'Pending Submission' });
-      assert.deepEqual(body.RelatedEntityIdentifiers, { AwsProducts: [], Solutions: [], AwsMarketplaceOffers: [], AwsMarketplaceOfferSets: [] });
+      assert.deepEqual(body.RelatedEntityIdentifiers, EMPTY_RELATED_ENTITIES);
     });
 
     it('replays the same ClientToken with the same Id and creates one opportunity', async () => {

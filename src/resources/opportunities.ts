@@ -45,13 +45,18 @@ export function opportunityView(record: OpportunityRecord): GetOpportunityRespon
   };
 }
 
-/** All four association lists, always present as arrays (behavior.md §3.8 [OBS]). */
+/**
+ * Every association list of the model, always present as arrays (behavior.md §3.8 [OBS]: "all keys"); the
+ * current model's two Marketplace lists included (decision 22).
+ */
 export function relatedEntities(current?: RelatedEntityIdentifiers): Required<RelatedEntityIdentifiers> {
   return {
     AwsProducts: current?.AwsProducts ?? [],
     Solutions: current?.Solutions ?? [],
     AwsMarketplaceOffers: current?.AwsMarketplaceOffers ?? [],
     AwsMarketplaceOfferSets: current?.AwsMarketplaceOfferSets ?? [],
+    AwsMarketplaceSolutions: current?.AwsMarketplaceSolutions ?? [],
+    AwsMarketplaceProducts: current?.AwsMarketplaceProducts ?? [],
   };
 }
 
@@ -192,6 +197,37 @@ function nextStepsHistory(previous: LifeCycle | undefined, nextSteps: string | u
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Deal sizing: ExpectedContractDuration (May 2026)
+
+/** The model types Value as any string; AWS documents "an integer … from 1 to 144" months. */
+function checkContractDuration(project: Project | undefined): void {
+  const value = project?.ExpectedContractDuration?.Value;
+  if (value === undefined) return;
+  const months = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(months >= 1 && months <= 144)) {
+    throw ValidationException.business(
+      'project.expectedContractDuration.value',
+      'INVALID_VALUE',
+      `ExpectedContractDuration.Value must be a whole number of months from 1 to 144, not '${value}'.`,
+    );
+  }
+}
+
+/**
+ * UpdateOpportunity replaces the whole record except ExpectedContractDuration (D-DEAL): omitting it means "no
+ * change" (so a connector that predates the field keeps the stored duration), an explicit `null` clears it.
+ * This is the one member where null and absent differ, hence the look at the body as sent.
+ */
+function projectAfterUpdate(sent: Readonly<Record<string, unknown>>, requested: Project | undefined, stored: Project | undefined): Project | undefined {
+  if (requested?.ExpectedContractDuration !== undefined) return requested;
+  const sentProject = sent.Project;
+  const cleared = isPlainObject(sentProject) && sentProject.ExpectedContractDuration === null;
+  const kept = stored?.ExpectedContractDuration;
+  if (cleared || kept === undefined) return requested;
+  return { ...requested, ExpectedContractDuration: kept };
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // CreateOpportunity
 
 function nowIso(services: Services): string {
@@ -208,6 +244,7 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
       "Origin 'AWS Referral' can only be simulated in the Sandbox catalog; use Partner Referral.",
     );
   }
+  checkContractDuration(input.Project);
   return services.store.transaction((tx) =>
     idempotent<CreateOpportunityResponse>(ctx, tx, { ...input }, () => {
       const id = services.ids.opportunityId();
@@ -489,7 +526,9 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
         ? sentStatus
         : undefined;
 
-    const fields = partnerFields(input);
+    checkContractDuration(input.Project);
+    const requested = partnerFields(input);
+    const fields = defined({ ...requested, Project: projectAfterUpdate(ctx.sent, requested.Project, record.data.Project) });
     checkReviewLocks(record.id, current, changedFields(storedPartnerFields(record.data), fields), simulated !== undefined);
 
     const modifiedAt = nextModifiedDate(services, record.lastModifiedAt);
