@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { loadCredentialsFile, type AuthMode } from './auth/authenticate.js';
 import { parseDuration } from './clock.js';
-import { defaultOptions, type LogLevel } from './config.js';
+import { defaultOptions, MAX_DELAY_MS, type LogLevel } from './config.js';
 import { startServer, type StartOptions } from './server.js';
 import { SchemaVersionError } from './store/sqlite-store.js';
 
@@ -56,7 +56,7 @@ function parseArgs(argv: string[]): StartOptions {
       case '--task-progression': runtime.taskProgression = value() as 'immediate' | 'async'; break;
       case '--task-delay': {
         const ms = parseDuration(value());
-        if (ms === null || ms < 0) throw new UsageError('--task-delay takes a duration such as 2s or 500ms');
+        if (ms === null || ms < 0 || ms > MAX_DELAY_MS) throw new UsageError('--task-delay takes a duration from 0ms to 3650d, such as 2s or 500ms');
         runtime.taskDelayMs = ms;
         break;
       }
