@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { loadCredentialsFile, type AuthMode } from './auth/authenticate.js';
 import { parseDuration } from './clock.js';
-import { defaultOptions, MAX_DELAY_MS, type LogLevel } from './config.js';
+import { defaultOptions, MAX_DELAY_MS, MAX_TASK_POLLS, type LogLevel } from './config.js';
 import { startServer, type StartOptions } from './server.js';
 import { SchemaVersionError } from './store/sqlite-store.js';
 
@@ -74,7 +74,7 @@ function parseArgs(argv: string[]): StartOptions {
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) throw new UsageError('--port must be 0–65535');
   if (options.auth !== undefined && !['off', 'structural', 'strict'].includes(options.auth)) throw new UsageError('--auth must be off, structural or strict');
   if (runtime.taskProgression !== undefined && !['immediate', 'async'].includes(runtime.taskProgression)) throw new UsageError('--task-progression must be immediate or async');
-  if (runtime.taskPolls !== undefined && runtime.taskPolls !== null && (!Number.isInteger(runtime.taskPolls) || runtime.taskPolls < 1)) throw new UsageError('--task-polls must be a positive integer');
+  if (runtime.taskPolls !== undefined && runtime.taskPolls !== null && (!Number.isInteger(runtime.taskPolls) || runtime.taskPolls < 1 || runtime.taskPolls > MAX_TASK_POLLS)) throw new UsageError(`--task-polls must be an integer from 1 to ${MAX_TASK_POLLS}`);
   if (options.logLevel !== undefined && !['silent', 'error', 'warn', 'info', 'debug'].includes(options.logLevel)) throw new UsageError('--log-level must be silent, error, warn, info or debug');
   if (options.defaultAccountId !== undefined && !/^\d{12}$/.test(options.defaultAccountId)) throw new UsageError('--default-account must be 12 digits');
   if (options.credentialsFile) options.credentials = loadCredentialsFile(options.credentialsFile);

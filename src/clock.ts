@@ -15,8 +15,8 @@ export interface ClockState {
  */
 export const MIN_BUSINESS_TIME_MS = Date.UTC(1970, 0, 1);
 export const MAX_BUSINESS_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-/** No duration longer than the whole business range can ever be applied, so none is parsed. */
-export const MAX_DURATION_MS = MAX_BUSINESS_TIME_MS - MIN_BUSINESS_TIME_MS;
+/** No duration longer than the whole business range (in whole days) can ever be applied, so none is parsed. */
+export const MAX_DURATION_MS = Math.floor((MAX_BUSINESS_TIME_MS - MIN_BUSINESS_TIME_MS) / 86_400_000) * 86_400_000;
 
 export const BUSINESS_TIME_RANGE = `${new Date(MIN_BUSINESS_TIME_MS).toISOString()} … ${new Date(MAX_BUSINESS_TIME_MS).toISOString()}`;
 
