@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { loadCredentialsFile, type AuthMode } from './auth/authenticate.js';
 import { parseDuration } from './clock.js';
-import { defaultOptions, type LogLevel } from './config.js';
+import { defaultOptions, MAX_DELAY_MS, MAX_TASK_POLLS, type LogLevel } from './config.js';
 import { startServer, type StartOptions } from './server.js';
 import { SchemaVersionError } from './store/sqlite-store.js';
 
@@ -56,7 +56,7 @@ function parseArgs(argv: string[]): StartOptions {
       case '--task-progression': runtime.taskProgression = value() as 'immediate' | 'async'; break;
       case '--task-delay': {
         const ms = parseDuration(value());
-        if (ms === null || ms < 0) throw new UsageError('--task-delay takes a duration such as 2s or 500ms');
+        if (ms === null || ms < 0 || ms > MAX_DELAY_MS) throw new UsageError('--task-delay takes a duration from 0ms to 3650d, such as 2s or 500ms');
         runtime.taskDelayMs = ms;
         break;
       }
@@ -74,7 +74,7 @@ function parseArgs(argv: string[]): StartOptions {
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) throw new UsageError('--port must be 0–65535');
   if (options.auth !== undefined && !['off', 'structural', 'strict'].includes(options.auth)) throw new UsageError('--auth must be off, structural or strict');
   if (runtime.taskProgression !== undefined && !['immediate', 'async'].includes(runtime.taskProgression)) throw new UsageError('--task-progression must be immediate or async');
-  if (runtime.taskPolls !== undefined && runtime.taskPolls !== null && (!Number.isInteger(runtime.taskPolls) || runtime.taskPolls < 1)) throw new UsageError('--task-polls must be a positive integer');
+  if (runtime.taskPolls !== undefined && runtime.taskPolls !== null && (!Number.isInteger(runtime.taskPolls) || runtime.taskPolls < 1 || runtime.taskPolls > MAX_TASK_POLLS)) throw new UsageError(`--task-polls must be an integer from 1 to ${MAX_TASK_POLLS}`);
   if (options.logLevel !== undefined && !['silent', 'error', 'warn', 'info', 'debug'].includes(options.logLevel)) throw new UsageError('--log-level must be silent, error, warn, info or debug');
   if (options.defaultAccountId !== undefined && !/^\d{12}$/.test(options.defaultAccountId)) throw new UsageError('--default-account must be 12 digits');
   if (options.credentialsFile) options.credentials = loadCredentialsFile(options.credentialsFile);

@@ -42,6 +42,11 @@ export interface ServerOptions {
   invitationTtlMs: number;
 }
 
+/** Upper bound of `taskDelayMs` and `referralDelayMs`: ten years of business time is more than any test waits. */
+export const MAX_DELAY_MS = 10 * 365 * 86_400_000;
+/** Upper bound of `taskPolls`. */
+export const MAX_TASK_POLLS = 1_000_000;
+
 export const DEFAULT_PORT = 4580;
 export const DEFAULT_DB_PATH = './.partnercentral-local/state.db';
 

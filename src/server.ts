@@ -50,7 +50,14 @@ function buildServices(store: Store, options: ServerOptions): Services {
   const log = createLogger(options.logLevel);
   const clock = new Clock();
   const savedClock = store.read((tx) => tx.getMeta('clock'));
-  if (savedClock) clock.restore(JSON.parse(savedClock) as ClockState);
+  if (savedClock) {
+    // An older version could save a clock no date can show; starting on real time beats failing every write.
+    try {
+      clock.restore(JSON.parse(savedClock) as ClockState);
+    } catch (err) {
+      log.warn(`ignoring the saved business clock (${err instanceof Error ? err.message : String(err)}); using real time`);
+    }
+  }
   let seed = options.seed ?? store.read((tx) => tx.getMeta('id_seed'));
   if (!seed) {
     seed = randomBytes(16).toString('hex');

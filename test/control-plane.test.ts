@@ -134,7 +134,7 @@ describe('control plane', () => {
     for (const [bad, message] of [
       [{ receiverAccountId: 'x' }, "'receiverAccountId' must be a 12-digit account id."],
       [{ receiverAccountId: A, senderAccountId: A }, 'An account cannot invite itself.'],
-      [{ receiverAccountId: A, catalog: 'Prod' }, "'catalog' must be AWS or Sandbox."],
+      [{ receiverAccountId: A, catalog: 'Prod' }, "'catalog' must be 'AWS' or 'Sandbox'."],
     ] as const) {
       const res = await control(server.endpoint, 'invitations', bad);
       assert.equal(res.status, 400);

@@ -1,0 +1,117 @@
+// The control plane's router: path → route module, method → handler. It answers 404 for an unknown path and
+// 405 (with `Allow`) for a known path and another method, reads and parses a POST body once, and checks the
+// body and query against the handler's schemas before the handler runs, so handlers only see valid input.
+// Every answer is JSON; every error is `{"error": "..."}` with a 4xx status.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Services } from '../context.js';
+import { readBody } from '../protocol/body.js';
+import { sendJson } from '../protocol/respond.js';
+import { checkObject, checkQuery, ControlInputError, type Checked, type Schema } from './schema.js';
+
+/** A control-plane refusal other than a bad input (e.g. 404 for an unknown event id). */
+export class ControlError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ControlCall<Query, Body> {
+  query: Query;
+  body: Body;
+  req: IncomingMessage;
+  services: Services;
+}
+
+export interface ControlAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One method of a route, with the schemas of what it accepts (by default: no parameters, an empty body). */
+export interface MethodHandler {
+  query: Schema;
+  body: Schema;
+  handle(call: ControlCall<unknown, unknown>): ControlAnswer | Promise<ControlAnswer>;
+}
+
+const METHODS = ['GET', 'POST'] as const;
+type Method = (typeof METHODS)[number];
+
+export type ControlRoute = { paths: readonly string[] } & { [M in Method]?: MethodHandler };
+
+/** Declares a handler; its `query` and `body` arrive typed by their schemas. */
+export function handler<Q extends Schema = Record<never, never>, B extends Schema = Record<never, never>>(def: {
+  query?: Q;
+  body?: B;
+  handle: (call: ControlCall<Checked<Q>, Checked<B>>) => ControlAnswer | Promise<ControlAnswer>;
+}): MethodHandler {
+  return { query: def.query ?? {}, body: def.body ?? {}, handle: def.handle as MethodHandler['handle'] };
+}
+
+export function ok(body: unknown, status = 200, headers?: Record<string, string>): ControlAnswer {
+  return { status, body, headers };
+}
+
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === 0x2f) end--;
+  return path.slice(0, end);
+}
+
+function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    throw new ControlInputError('The body must be a JSON object.');
+  }
+}
+
+export type ControlEntry = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: string,
+  services: Services,
+  requestId: string,
+) => Promise<void>;
+
+/** Builds the lookup table once, at start-up; a path claimed twice is a programming error. */
+export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
+  const byPath = new Map<string, ControlRoute>();
+  for (const route of routes) {
+    for (const path of route.paths) {
+      if (byPath.has(path)) throw new Error(`control route ${path} is declared twice`);
+      byPath.set(path, route);
+    }
+  }
+
+  return async function handleControl(req, res, path, query, services, requestId) {
+    const headers = { 'x-amzn-RequestId': requestId };
+    try {
+      const route = byPath.get(withoutTrailingSlashes(path));
+      if (!route) throw new ControlError(404, `No control-plane route ${req.method} ${path}. See the README for /_emulator endpoints.`);
+      const method = METHODS.find((m) => m === req.method);
+      const target = method && route[method];
+      if (!target) {
+        const allowed = METHODS.filter((m) => route[m]).join(', ');
+        sendJson(res, 405, { error: `Method ${req.method} is not allowed on ${withoutTrailingSlashes(path)}; allowed: ${allowed}.` }, { ...headers, Allow: allowed });
+        return;
+      }
+      const checkedQuery = checkQuery(target.query, new URLSearchParams(query));
+      const checkedBody = method === 'POST' ? checkObject(target.body, parseJsonBody(await readBody(req, services.options.maxBodyBytes))) : {};
+      const answer = await target.handle({ query: checkedQuery, body: checkedBody, req, services });
+      sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
+    } catch (err) {
+      if (err instanceof Error && 'httpStatus' in err && typeof err.httpStatus === 'number') {
+        sendJson(res, err.httpStatus, { error: err.message }, headers);
+      } else {
+        throw err;
+      }
+    }
+  };
+}

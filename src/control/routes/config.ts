@@ -1,0 +1,63 @@
+// GET/POST /_emulator/config: the effective configuration, and the run-time settings a test may change. The
+// whole body is checked before any setting changes, so a refused request changes nothing.
+import { MAX_DELAY_MS, MAX_TASK_POLLS } from '../../config.js';
+import type { Services } from '../../context.js';
+import { shapes } from '../../model/generated/shapes.js';
+import { handler, ok, type ControlRoute } from '../router.js';
+
+const reasonCodeShape = shapes.ReasonCode;
+const REASON_CODES: readonly string[] = reasonCodeShape?.type === 'enum' ? reasonCodeShape.values : [];
+
+const CONFIG_BODY = {
+  taskProgression: { type: 'string', values: ['immediate', 'async'] },
+  taskDelayMs: { type: 'duration', min: 0, max: MAX_DELAY_MS },
+  taskPolls: { type: 'integer', min: 1, max: MAX_TASK_POLLS, nullable: true },
+  referralDelayMs: { type: 'duration', min: 0, max: MAX_DELAY_MS },
+  forcedTaskFailure: {
+    type: 'object',
+    nullable: true,
+    fields: {
+      reasonCode: { type: 'string', values: REASON_CODES, required: true },
+      message: { type: 'string', minLength: 1, maxLength: 1000, required: true },
+    },
+  },
+} as const;
+
+function configView(services: Services) {
+  const o = services.options;
+  return {
+    port: o.port,
+    host: o.host,
+    database: services.store.location,
+    auth: o.auth,
+    credentialsFile: o.credentialsFile,
+    defaultAccountId: o.defaultAccountId,
+    logLevel: o.logLevel,
+    maxBodyBytes: o.maxBodyBytes,
+    idempotencyTtlMs: o.idempotencyTtlMs,
+    invitationTtlMs: o.invitationTtlMs,
+    ...services.runtime,
+  };
+}
+
+export const configRoute: ControlRoute = {
+  paths: ['/_emulator/config'],
+  GET: handler({ handle: ({ services }) => ok(configView(services)) }),
+  POST: handler({
+    body: CONFIG_BODY,
+    handle: ({ services, body }) => {
+      const rt = services.runtime;
+      if (body.taskProgression !== undefined) rt.taskProgression = body.taskProgression;
+      if (body.taskDelayMs !== undefined) rt.taskDelayMs = body.taskDelayMs;
+      if (body.taskPolls !== undefined) rt.taskPolls = body.taskPolls;
+      if (body.referralDelayMs !== undefined) rt.referralDelayMs = body.referralDelayMs;
+      if (body.forcedTaskFailure !== undefined) {
+        const f = body.forcedTaskFailure;
+        // The schema admits only the model's ReasonCode values.
+        rt.forcedTaskFailure = f === null ? null : { reasonCode: f.reasonCode as never, message: f.message };
+      }
+      services.tasks.schedule();
+      return ok(configView(services));
+    },
+  }),
+};

@@ -1,0 +1,18 @@
+// POST /_emulator/reset: deletes all state (clock and identifier sequences included), or one account's and/or
+// one catalog's.
+import { handler, ok, type ControlRoute } from '../router.js';
+import { ACCOUNT_ID, CATALOG } from './fields.js';
+import { applyClock } from './clock.js';
+
+export const resetRoute: ControlRoute = {
+  paths: ['/_emulator/reset'],
+  POST: handler({
+    body: { accountId: ACCOUNT_ID, catalog: CATALOG },
+    handle: ({ services, body: { accountId, catalog } }) => {
+      services.store.reset({ accountId, catalog });
+      if (accountId === undefined && catalog === undefined) applyClock(services, { offsetMs: 0, frozenAtMs: null });
+      services.log.info(`reset ${accountId ?? 'all accounts'} / ${catalog ?? 'all catalogs'}`);
+      return ok({ reset: { accountId: accountId ?? 'all', catalog: catalog ?? 'all' } });
+    },
+  }),
+};
