@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDuration } from '../clock.js';
 import type { Services } from '../context.js';
 import { readBody } from '../protocol/body.js';
+import { prepareErrorAnswer } from '../protocol/http-edges.js';
 import { sendJson } from '../protocol/respond.js';
 import { accountForAccessKey } from '../auth/authenticate.js';
 import { createInvitationByControlPlane } from '../resources/engagement-invitations.js';
@@ -120,7 +121,7 @@ export async function handleControl(
   try {
     const route = `${req.method} ${path.replace(/\/+$/, '')}`;
     const params = new URLSearchParams(query);
-    const body = req.method === 'POST' || req.method === 'PUT' ? parseJson(await readBody(req, services.options.maxBodyBytes)) : {};
+    const body = req.method === 'POST' || req.method === 'PUT' ? parseJson(await readBody(req, services.options.maxBodyBytes, services.options.bodyTimeoutMs)) : {};
     switch (route) {
       case 'GET /_emulator/health': {
         // Echo how this caller's credential maps to an account (design.md: the rule is shown here, never in AWS answers).
@@ -212,9 +213,10 @@ export async function handleControl(
         throw new ControlError(404, `No control-plane route ${req.method} ${path}. See the README for /_emulator endpoints.`);
     }
   } catch (err) {
-    if (err instanceof ControlError) sendJson(res, err.status, { error: err.message }, headers);
-    else if (err instanceof Error && 'httpStatus' in err) sendJson(res, (err as { httpStatus: number }).httpStatus, { error: err.message }, headers);
-    else throw err;
+    const status = err instanceof ControlError ? err.status : err instanceof Error && 'httpStatus' in err ? (err as { httpStatus: number }).httpStatus : null;
+    if (status === null) throw err;
+    prepareErrorAnswer(req, res, status, services.options);
+    sendJson(res, status, { error: (err as Error).message }, headers);
   }
 }
 
