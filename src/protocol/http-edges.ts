@@ -20,6 +20,9 @@ const DRAIN_FACTOR = 4;
 /** Sockets whose current request was already answered while its body was still arriving (see lingerBeforeClose). */
 const answeredEarly = new WeakSet<Duplex>();
 
+/** `Expect: 100-continue` requests refused before their body was asked for: it is not coming, so no draining. */
+const notInvited = new WeakSet<IncomingMessage>();
+
 /** Options for `createServer`: Node enforces both timeouts itself, checking its connections this often. */
 export function httpServerOptions(limits: HttpEdgeLimits): HttpServerOptions {
   const shortest = Math.min(limits.headerTimeoutMs, limits.bodyTimeoutMs);
@@ -50,7 +53,8 @@ export function installHttpEdges(server: Server, limits: HttpEdgeLimits): void {
 
   // Only ask for the body when it can be accepted: an oversize upload is refused (413) before it is sent.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (!(Number(req.headers['content-length']) > limits.maxBodyBytes)) res.writeContinue();
+    if (Number(req.headers['content-length']) > limits.maxBodyBytes) notInvited.add(req);
+    else res.writeContinue();
     server.emit('request', req, res);
   });
 
@@ -76,12 +80,12 @@ export function closesAfterAnswer(req: IncomingMessage, res: ServerResponse): vo
 
 /**
  * Called before an error answer is written. A 408 closes the connection (Node destroys the socket once the
- * answer is out). Any other answer given while the body is still arriving closes the connection too, but
+ * answer is out), as does an answer to a body never invited (no 100 Continue was sent). Any other answer given while the body is still arriving closes the connection too, but
  * only after reading (and discarding) the rest of the body: see lingerBeforeClose.
  */
 export function prepareErrorAnswer(req: IncomingMessage, res: ServerResponse, status: number, limits: HttpEdgeLimits): void {
   if (req.socket.destroyed) return;
-  if (status === 408) {
+  if (status === 408 || notInvited.has(req)) {
     answeredEarly.add(req.socket);
     res.setHeader('Connection', 'close');
     return;
