@@ -18,6 +18,9 @@ Options:
   --auth <mode>               off | structural | strict (env PCL_AUTH; default structural)
   --credentials <file>        JSON file: access key id -> { secretAccessKey, accountId, sessionToken? }
   --default-account <id>      account for unknown access keys (default 111111111111)
+  --allow-unsigned-payload    strict auth: accept x-amz-content-sha256: UNSIGNED-PAYLOAD (body not signed)
+  --header-timeout <duration> a request's headers must arrive within this, else 408 (default 10s)
+  --body-timeout <duration>   a request's body must arrive within this after its headers, else 408 (default 30s)
   --task-progression <mode>   immediate | async (default immediate)
   --task-delay <duration>     with async progression: how long a task takes, e.g. 2s, 500ms (default 2s)
   --task-polls <n>            with async progression: complete a task on its n-th read instead of by time
@@ -27,6 +30,13 @@ Options:
 `;
 
 class UsageError extends Error {}
+
+/** Socket timeouts: positive and at most a day (Node's timers hold at most ~24.8 days). */
+function socketTimeout(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || !(ms >= 1) || ms > 86_400_000) throw new UsageError(`${flag} takes a duration from 1ms to 1d, such as 10s or 500ms`);
+  return Math.round(ms);
+}
 
 function parseArgs(argv: string[]): StartOptions {
   const env = process.env;
@@ -60,6 +70,9 @@ function parseArgs(argv: string[]): StartOptions {
         runtime.taskDelayMs = ms;
         break;
       }
+      case '--allow-unsigned-payload': options.allowUnsignedPayload = true; break;
+      case '--header-timeout': options.headerTimeoutMs = socketTimeout(name, value()); break;
+      case '--body-timeout': options.bodyTimeoutMs = socketTimeout(name, value()); break;
       case '--task-polls': runtime.taskPolls = Number(value()); break;
       case '--seed': options.seed = value(); break;
       case '--log-level': options.logLevel = value() as LogLevel; break;

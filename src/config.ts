@@ -36,6 +36,12 @@ export interface ServerOptions {
   runtime: RuntimeConfig;
   /** Largest request body accepted (bytes). */
   maxBodyBytes: number;
+  /** A request's headers must arrive within this long (ms), or it is answered 408 and its socket destroyed. */
+  headerTimeoutMs: number;
+  /** A request's body must arrive within this long after its headers (ms); same answer. */
+  bodyTimeoutMs: number;
+  /** Strict auth only: accept `x-amz-content-sha256: UNSIGNED-PAYLOAD` (the body is then not covered by the signature). */
+  allowUnsignedPayload: boolean;
   /** How long a ClientToken is remembered (decision 9). */
   idempotencyTtlMs: number;
   /** Invitations expire this long after they are sent (decision 18). */
@@ -70,6 +76,9 @@ export function defaultOptions(): ServerOptions {
       referralDelayMs: 0,
     },
     maxBodyBytes: 5 * 1024 * 1024,
+    headerTimeoutMs: 10_000,
+    bodyTimeoutMs: 30_000,
+    allowUnsignedPayload: false,
     idempotencyTtlMs: 24 * 3600 * 1000,
     invitationTtlMs: 15 * 24 * 3600 * 1000,
   };

@@ -120,6 +120,10 @@ export const frameworkErrors = {
       detail ?? 'The action or operation requested is invalid. Verify that the action is typed correctly.',
     ),
   serialization: (message: string) => new FrameworkError('SerializationException', 400, message),
+  requestTimeout: (what: 'headers' | 'body', limitMs: number) =>
+    new FrameworkError('RequestTimeoutException', 408, `Reading the request ${what} timed out: not received within ${limitMs} ms.`),
+  expectationFailed: (expectation: string) =>
+    new FrameworkError('ExpectationFailedException', 417, `Unsupported Expect header '${expectation}': only 100-continue is supported.`),
   entityTooLarge: (limit: number) =>
     new FrameworkError('RequestEntityTooLargeException', 413, `Request entity too large: the body exceeds ${limit} bytes.`),
   missingAuthenticationToken: () =>

@@ -17,6 +17,7 @@ import { createLogger } from './log.js';
 import { handleControl, CONTROL_PREFIX } from './control/control-plane.js';
 import { validateInput } from './model/validate.js';
 import { readBody } from './protocol/body.js';
+import { closesAfterAnswer, httpServerOptions, installHttpEdges, prepareErrorAnswer } from './protocol/http-edges.js';
 import { parseInput } from './protocol/parse.js';
 import { ReadCache } from './protocol/read-cache.js';
 import { renderOutput, sendError, sendRendered } from './protocol/respond.js';
@@ -102,6 +103,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     defaultAccountId: options.defaultAccountId,
     maxSkewMs: 15 * 60 * 1000,
     wallClock: Date.now,
+    allowUnsignedPayload: options.allowUnsignedPayload,
   };
 
   const readCache = new ReadCache(store);
@@ -111,7 +113,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     try {
       const route = resolveRoute(req.method ?? 'GET', path, req.headers);
       routing = route.routing;
-      const body = await readBody(req, options.maxBodyBytes);
+      const body = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs);
       const text = body.toString('utf8');
       // AWS's front end rejects an unparseable body before it looks at the signature (protocol.md §4.3).
       const raw = parseInput(text);
@@ -145,18 +147,15 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
         log.error(`${requestId} unexpected failure: ${err instanceof Error ? err.stack : String(err)}`);
         apiError = new InternalServerException('An internal error occurred. The request was not applied.');
       }
-      if (apiError.httpStatus === 413) {
-        // Never buffer the rest: discard it as it streams and close the connection afterwards.
-        res.setHeader('Connection', 'close');
-        req.resume();
-      }
+      prepareErrorAnswer(req, res, apiError.httpStatus, options);
       sendError(res, requestId, routing, apiError);
       if (log.enabled('debug')) log.debug(`${requestId} ${path} -> ${apiError.httpStatus} ${apiError.code}: ${apiError.message}`);
     }
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(httpServerOptions(options), (req, res) => {
     const requestId = randomUUID();
+    closesAfterAnswer(req, res);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
@@ -171,19 +170,8 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     });
   });
   server.keepAliveTimeout = 65_000;
-  // Requests Node cannot even parse as HTTP still get an AWS-shaped answer (decisions 2 and 6).
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || err.code === 'ECONNRESET') {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify({ __type: 'com.amazon.coral.service#MalformedHttpRequestException', Message: 'The request is not valid HTTP.' });
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: ${randomUUID()}\r\n` +
-        `x-amzn-ErrorType: MalformedHttpRequestException\r\nDate: ${new Date().toUTCString()}\r\nConnection: close\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  });
+  // Timeouts, unparseable requests, Expect, Upgrade and CONNECT: AWS-shaped answers, no socket left open.
+  installHttpEdges(server, options);
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen);

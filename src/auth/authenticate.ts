@@ -23,6 +23,8 @@ export interface AuthSettings {
   maxSkewMs: number;
   /** Real time in ms. Never the emulator's business clock: clients sign with real time. */
   wallClock: () => number;
+  /** `strict` only: accept `x-amz-content-sha256: UNSIGNED-PAYLOAD`, which leaves the body out of the signature. */
+  allowUnsignedPayload?: boolean;
 }
 
 export interface Caller {
@@ -59,6 +61,8 @@ const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const CONTENT_SHA256_MISMATCH = "The provided 'x-amz-content-sha256' header does not match what was computed.";
 const HOST_NOT_SIGNED = "'Host' must be a 'SignedHeader' in the AWS Authorization.";
+const UNSIGNED_PAYLOAD_REFUSED =
+  "The request signature does not cover the payload: 'x-amz-content-sha256: UNSIGNED-PAYLOAD' is not accepted by this service. Sign the payload's SHA-256 instead (partnercentral-local: or start with --allow-unsigned-payload).";
 
 /** Decision 7: a 12-digit key id is the account; else the account configured for the key; else the default. */
 export function accountForAccessKey(
@@ -156,6 +160,14 @@ export function authenticateRequest(req: SignedRequest, settings: AuthSettings):
   const account = accountForAccessKey(accessKeyId, settings);
   const caller: Caller = { accountId: account.accountId, accessKeyId, region, accountSource: account.source };
   if (settings.mode !== 'strict') return caller;
+
+  // A signature over UNSIGNED-PAYLOAD verifies whatever body comes with it, so strict mode would accept a body
+  // changed after signing. S3 is the AWS service that accepts unsigned payloads; Coral JSON services sign the
+  // body, so the closest AWS answer is the one for any payload hash it will not accept: InvalidSignatureException
+  // (403, as for the content-sha256 mismatch above), with a message saying what to change.
+  if (contentSha256 === UNSIGNED_PAYLOAD && settings.allowUnsignedPayload !== true) {
+    throw frameworkErrors.invalidSignature(UNSIGNED_PAYLOAD_REFUSED);
+  }
 
   const entry = settings.credentials.get(accessKeyId);
   if (entry === undefined) throw frameworkErrors.unrecognizedClient();

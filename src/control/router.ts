@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../context.js';
 import { readBody } from '../protocol/body.js';
+import { prepareErrorAnswer } from '../protocol/http-edges.js';
 import { sendJson } from '../protocol/respond.js';
 import { checkObject, checkQuery, ControlInputError, type Checked, type Schema } from './schema.js';
 
@@ -99,15 +100,18 @@ export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
       const target = method && route[method];
       if (!target) {
         const allowed = METHODS.filter((m) => route[m]).join(', ');
+        prepareErrorAnswer(req, res, 405, services.options);
         sendJson(res, 405, { error: `Method ${req.method} is not allowed on ${withoutTrailingSlashes(path)}; allowed: ${allowed}.` }, { ...headers, Allow: allowed });
         return;
       }
       const checkedQuery = checkQuery(target.query, new URLSearchParams(query));
-      const checkedBody = method === 'POST' ? checkObject(target.body, parseJsonBody(await readBody(req, services.options.maxBodyBytes))) : {};
+      const checkedBody = method === 'POST' ? checkObject(target.body, parseJsonBody(await readBody(req, services.options.maxBodyBytes, services.options.bodyTimeoutMs))) : {};
       const answer = await target.handle({ query: checkedQuery, body: checkedBody, req, services });
       sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
     } catch (err) {
       if (err instanceof Error && 'httpStatus' in err && typeof err.httpStatus === 'number') {
+        // An error answered before the body was read must not leave the upload half-read on a reused socket.
+        prepareErrorAnswer(req, res, err.httpStatus, services.options);
         sendJson(res, err.httpStatus, { error: err.message }, headers);
       } else {
         throw err;
