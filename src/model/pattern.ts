@@ -80,7 +80,7 @@ function linearPattern(pattern: string, source: string, dotAll: boolean): Compil
 }
 
 /** Translates an ECMA-262 Unicode-mode pattern into RE2 syntax, or throws Unsupported. */
-export function toRe2(source: string, dotAll: boolean): string {
+function toRe2(source: string, dotAll: boolean): string {
   const out: string[] = [];
   const groupStarts: number[] = [];
   let atomStart = -1; // index in `out` where the last quantifiable atom begins
