@@ -1,16 +1,34 @@
 // The constraint engine: checks a parsed request body against the generated shape tables and reports every
 // problem at once, the way AWS's ValidationException does. Validators are compiled once per operation at
-// start-up (regexes included), so a request only walks closures.
+// start-up (patterns included, in a linear-time engine), so a request only walks closures.
 import { ValidationException, type FieldError, type ValidationErrorCode } from '../errors.js';
+import { compilePattern, type CompiledPattern } from './pattern.js';
 import { shapes } from './generated/shapes.js';
 import { operations, operationNames, type OperationName } from './generated/operations.js';
 import type { Constraints, MemberDef, ShapeDef } from './shape-types.js';
 
+/** How many entries an ErrorList carries at most; the Message states how many problems there were in all. */
+export const ERROR_LIST_CAP = 100;
+
 /**
- * Checks `value` at `path`, appending problems to `errors`, and returns the value projected onto the model:
+ * The problems found in one input. All are counted, but only the first ERROR_LIST_CAP become entries, and a
+ * message given as a function is only built for those: 500,000 bad tag keys cost a count, not 500,000 strings.
+ */
+export class Problems {
+  count = 0;
+  readonly entries: FieldError[] = [];
+
+  add(path: string, code: ValidationErrorCode, message: string | (() => string)): void {
+    if (this.count++ >= ERROR_LIST_CAP) return;
+    this.entries.push({ FieldName: path, Message: typeof message === 'string' ? message : message(), Code: code });
+  }
+}
+
+/**
+ * Checks `value` at `path`, adding what is wrong to `problems`, and returns the value projected onto the model:
  * unknown members and explicit nulls dropped (decision 4), so handlers only ever see modeled data.
  */
-type Check = (value: unknown, path: string, errors: FieldError[]) => unknown;
+type Check = (value: unknown, path: string, problems: Problems) => unknown;
 
 /** AWS reports field paths in dotted lowerCamel without list indices, e.g. `project.expectedCustomerSpend.amount`. */
 export function fieldPath(parent: string, member: string): string {
@@ -36,23 +54,17 @@ export function parseTimestamp(text: string): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/**
- * Smithy patterns are ECMA-262 except the `(?s)` inline flag, which JavaScript spells as the `s` flag. Always
- * Unicode mode: `.` then matches a code point, as in the service's (Java) regexes, so the model's length-as-pattern
- * constraints such as `^(?s).{0,255}$` count characters, not UTF-16 halves of emoji.
- */
-export function compilePattern(pattern: string): RegExp {
-  let source = pattern;
-  let flags = 'u';
-  if (source.includes('(?s)')) {
-    source = source.replace('(?s)', '');
-    flags += 's';
-  }
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    return new RegExp(source, flags.replace('u', '')); // a pattern only valid outside Unicode mode
-  }
+export { compilePattern };
+
+/** Each distinct pattern of the model, compiled once (see pattern.ts); exported so tests can audit the engines. */
+const patterns = new Map<string, CompiledPattern>();
+export function compiledPatterns(): ReadonlyMap<string, CompiledPattern> {
+  return patterns;
+}
+function patternFor(source: string): CompiledPattern {
+  let compiled = patterns.get(source);
+  if (!compiled) patterns.set(source, (compiled = compilePattern(source)));
+  return compiled;
 }
 
 function describe(value: unknown): string {
@@ -60,9 +72,8 @@ function describe(value: unknown): string {
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
-function push(errors: FieldError[], path: string, code: ValidationErrorCode, message: string): void {
-  errors.push({ FieldName: path, Message: message, Code: code });
-}
+/** A lone surrogate (JSON `"\ud800"`) has no UTF-8 form: stored, it would be bytes no other reader can decode. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function jsonKind(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
@@ -118,7 +129,7 @@ class Compiler {
         return this.numberCheck({}, true);
       case 'smithy.api#Boolean':
         return (v, p, e) => {
-          if (typeof v !== 'boolean') push(e, p, 'INVALID_VALUE', `Expected a boolean but found ${jsonKind(v)}.`);
+          if (typeof v !== 'boolean') e.add(p, 'INVALID_VALUE', () => `Expected a boolean but found ${jsonKind(v)}.`);
           return v;
         };
       case 'smithy.api#Unit':
@@ -152,9 +163,9 @@ class Compiler {
     // Smithy applies both the member's and the target's constraints; keep the target's too when they differ.
     const both = (first: Check, second: Check | null): Check =>
       second ? (v, p, e) => {
-        const before = e.length;
+        const before = e.count;
         const out = first(v, p, e);
-        if (e.length === before) second(v, p, e);
+        if (e.count === before) second(v, p, e);
         return out;
       } : first;
     switch (def.type) {
@@ -186,15 +197,15 @@ class Compiler {
         return this.numberCheck(c, false);
       case 'boolean':
         return (v, p, e) => {
-          if (typeof v !== 'boolean') push(e, p, 'INVALID_VALUE', `Expected a boolean but found ${jsonKind(v)}.`);
+          if (typeof v !== 'boolean') e.add(p, 'INVALID_VALUE', () => `Expected a boolean but found ${jsonKind(v)}.`);
           return v;
         };
       case 'timestamp':
         return (v, p, e) => {
           if (typeof v !== 'string') {
-            push(e, p, 'INVALID_VALUE', `Expected an RFC 3339 date-time string but found ${jsonKind(v)}.`);
+            e.add(p, 'INVALID_VALUE', () => `Expected an RFC 3339 date-time string but found ${jsonKind(v)}.`);
           } else if (parseTimestamp(v) === null) {
-            push(e, p, 'INVALID_STRING_FORMAT', `Value '${describe(v)}' is not an RFC 3339 date-time such as 2025-01-31T12:00:00Z.`);
+            e.add(p, 'INVALID_STRING_FORMAT', () => `Value '${describe(v)}' is not an RFC 3339 date-time such as 2025-01-31T12:00:00Z.`);
           }
           return v;
         };
@@ -208,7 +219,7 @@ class Compiler {
     const entries = Object.entries(members).map(([name, def]) => ({ name, required: def.required === true, check: this.member(def) }));
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        push(e, p, 'INVALID_VALUE', `Expected an object but found ${jsonKind(v)}.`);
+        e.add(p, 'INVALID_VALUE', () => `Expected an object but found ${jsonKind(v)}.`);
         return v;
       }
       const record = v as Record<string, unknown>;
@@ -217,7 +228,7 @@ class Compiler {
         const value = record[m.name];
         const path = fieldPath(p, m.name);
         if (value === undefined || value === null) {
-          if (m.required) push(e, path, 'REQUIRED_FIELD_MISSING', 'Member must not be null.');
+          if (m.required) e.add(path, 'REQUIRED_FIELD_MISSING', 'Member must not be null.');
           continue;
         }
         out[m.name] = m.check(value, path, e);
@@ -231,14 +242,14 @@ class Compiler {
     const names = entries.map((m) => m.name).join(', ');
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        push(e, p, 'INVALID_VALUE', `Expected an object with exactly one of ${names} but found ${jsonKind(v)}.`);
+        e.add(p, 'INVALID_VALUE', () => `Expected an object with exactly one of ${names} but found ${jsonKind(v)}.`);
         return v;
       }
       const record = v as Record<string, unknown>;
       const set = entries.filter((m) => record[m.name] !== undefined && record[m.name] !== null);
       if (set.length !== 1) {
         const found = set.length === 0 ? 'none' : set.map((m) => m.name).join(' and ');
-        push(e, p, 'INVALID_VALUE', `Exactly one of ${names} must be set, but found ${found}.`);
+        e.add(p, 'INVALID_VALUE', () => `Exactly one of ${names} must be set, but found ${found}.`);
         return v;
       }
       const only = set[0]!;
@@ -252,19 +263,19 @@ class Compiler {
     const max = c.length?.max;
     return (v, p, e) => {
       if (!Array.isArray(v)) {
-        push(e, p, 'INVALID_VALUE', `Expected a list but found ${jsonKind(v)}.`);
+        e.add(p, 'INVALID_VALUE', () => `Expected a list but found ${jsonKind(v)}.`);
         return v;
       }
       if (min !== undefined && v.length < min) {
-        push(e, p, 'NOT_ENOUGH_VALUES', `Member must have length greater than or equal to ${min}.`);
+        e.add(p, 'NOT_ENOUGH_VALUES', () => `Member must have length greater than or equal to ${min}.`);
       }
       if (max !== undefined && v.length > max) {
-        push(e, p, 'TOO_MANY_VALUES', `Member must have length less than or equal to ${max}.`);
+        e.add(p, 'TOO_MANY_VALUES', () => `Member must have length less than or equal to ${max}.`);
       }
       const out: unknown[] = [];
       for (const element of v) {
         if (element === null) {
-          push(e, p, 'INVALID_VALUE', 'List elements must not be null.');
+          e.add(p, 'INVALID_VALUE', 'List elements must not be null.');
           continue;
         }
         out.push(item(element, p, e));
@@ -276,22 +287,20 @@ class Compiler {
   private mapCheck(key: MemberDef, value: MemberDef, c: Constraints): Check {
     const keyCheck = this.member(key);
     const valueCheck = this.member(value);
+    const min = c.length?.min;
+    const max = c.length?.max;
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        push(e, p, 'INVALID_VALUE', `Expected a map but found ${jsonKind(v)}.`);
+        e.add(p, 'INVALID_VALUE', () => `Expected a map but found ${jsonKind(v)}.`);
         return v;
       }
       const entries = Object.entries(v as Record<string, unknown>);
-      if (c.length?.min !== undefined && entries.length < c.length.min) {
-        push(e, p, 'NOT_ENOUGH_VALUES', `Map must have at least ${c.length.min} entries.`);
-      }
-      if (c.length?.max !== undefined && entries.length > c.length.max) {
-        push(e, p, 'TOO_MANY_VALUES', `Map must have at most ${c.length.max} entries.`);
-      }
+      if (min !== undefined && entries.length < min) e.add(p, 'NOT_ENOUGH_VALUES', () => `Map must have at least ${min} entries.`);
+      if (max !== undefined && entries.length > max) e.add(p, 'TOO_MANY_VALUES', () => `Map must have at most ${max} entries.`);
       const out: Record<string, unknown> = {};
       for (const [k, val] of entries) {
         keyCheck(k, p, e);
-        if (val !== null) out[k] = valueCheck(val, `${p}.${k}`, e);
+        if (val !== null) out[k] = valueCheck(val, `${p}.${describe(k)}`, e); // keys are unbounded: keep paths short
       }
       return out;
     };
@@ -302,37 +311,43 @@ class Compiler {
     const list = values.join(', ');
     return (v, p, e) => {
       if (typeof v !== 'string') {
-        push(e, p, 'INVALID_VALUE', `Expected a string but found ${jsonKind(v)}.`);
+        e.add(p, 'INVALID_VALUE', () => `Expected a string but found ${jsonKind(v)}.`);
       } else if (!allowed.has(v)) {
-        push(e, p, 'INVALID_ENUM_VALUE', `Value '${describe(v)}' is not one of: ${list}.`);
+        e.add(p, 'INVALID_ENUM_VALUE', () => `Value '${describe(v)}' is not one of: ${list}.`);
       }
       return v;
     };
   }
 
   private stringCheck(c: Constraints): Check {
-    const regex = c.pattern !== undefined ? compilePattern(c.pattern) : null;
+    const regex = c.pattern !== undefined ? patternFor(c.pattern) : null;
     const pattern = c.pattern;
     const min = c.length?.min;
     const max = c.length?.max;
     return (v, p, e) => {
       if (typeof v !== 'string') {
-        push(e, p, 'INVALID_VALUE', `Expected a string but found ${jsonKind(v)}.`);
+        e.add(p, 'INVALID_VALUE', () => `Expected a string but found ${jsonKind(v)}.`);
+        return v;
+      }
+      const surrogate = LONE_SURROGATE.exec(v);
+      if (surrogate) {
+        const unit = surrogate[0].charCodeAt(0).toString(16).toUpperCase();
+        e.add(p, 'INVALID_STRING_FORMAT', () => `Value must be well-formed Unicode, but it contains a lone surrogate (U+${unit}).`);
         return v;
       }
       if (min !== undefined || max !== undefined) {
         const n = codePointLength(v);
         if (min !== undefined && n < min) {
-          push(e, p, 'INVALID_STRING_FORMAT', `Member must have length greater than or equal to ${min}.`);
+          e.add(p, 'INVALID_STRING_FORMAT', () => `Member must have length greater than or equal to ${min}.`);
           return v;
         }
         if (max !== undefined && n > max) {
-          push(e, p, 'INVALID_STRING_FORMAT', `Member must have length less than or equal to ${max}.`);
+          e.add(p, 'INVALID_STRING_FORMAT', () => `Member must have length less than or equal to ${max}.`);
           return v;
         }
       }
       if (regex && !regex.test(v)) {
-        push(e, p, 'INVALID_STRING_FORMAT', `Value '${describe(v)}' must satisfy regular expression pattern: ${pattern}.`);
+        e.add(p, 'INVALID_STRING_FORMAT', () => `Value '${describe(v)}' must satisfy regular expression pattern: ${pattern}.`);
       }
       return v;
     };
@@ -343,11 +358,11 @@ class Compiler {
     const max = c.range?.max;
     return (v, p, e) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-        push(e, p, 'INVALID_VALUE', `Expected ${integer ? 'an integer' : 'a number'} but found ${jsonKind(v)}.`);
+        e.add(p, 'INVALID_VALUE', () => `Expected ${integer ? 'an integer' : 'a number'} but found ${jsonKind(v)}.`);
         return v;
       }
-      if (min !== undefined && v < min) push(e, p, 'VALUE_OUT_OF_RANGE', `Member must have value greater than or equal to ${min}.`);
-      if (max !== undefined && v > max) push(e, p, 'VALUE_OUT_OF_RANGE', `Member must have value less than or equal to ${max}.`);
+      if (min !== undefined && v < min) e.add(p, 'VALUE_OUT_OF_RANGE', () => `Member must have value greater than or equal to ${min}.`);
+      if (max !== undefined && v > max) e.add(p, 'VALUE_OUT_OF_RANGE', () => `Member must have value less than or equal to ${max}.`);
       return v;
     };
   }
@@ -363,13 +378,14 @@ const inputValidators: ReadonlyMap<OperationName, Check> = new Map(
   }),
 );
 
-/** The top-level message in the style of AWS's framework validation. */
-export function validationMessage(errors: FieldError[]): string {
-  const parts = errors.map((err) => `Value at '${err.FieldName ?? ''}' failed to satisfy constraint: ${err.Message}`);
-  const n = errors.length;
+/** The top-level message in the style of AWS's framework validation; past the cap it says how many are listed. */
+export function validationMessage(problems: Problems): string {
+  const { entries, count: n } = problems;
+  const parts = entries.map((err) => `Value at '${err.FieldName ?? ''}' failed to satisfy constraint: ${err.Message}`);
   // Each entry's sentence keeps its own period only at the very end: "…null; Value at …null."
   const joined = parts.map((p, i) => (i < parts.length - 1 ? p.replace(/\.$/, '') : p)).join('; ');
-  return `${n} validation error${n === 1 ? '' : 's'} detected: ${joined}`;
+  const listed = n > entries.length ? ` (the first ${entries.length} are listed)` : '';
+  return `${n} validation error${n === 1 ? '' : 's'} detected${listed}: ${joined}`;
 }
 
 /**
@@ -377,15 +393,15 @@ export function validationMessage(errors: FieldError[]): string {
  * Throws ValidationException (REQUEST_VALIDATION_FAILED) listing every problem.
  */
 export function validateInput(operation: OperationName, input: Record<string, unknown>): Record<string, unknown> {
-  const errors: FieldError[] = [];
-  const clean = inputValidators.get(operation)!(input, '', errors) as Record<string, unknown>;
-  if (errors.length > 0) throw new ValidationException(validationMessage(errors), errors);
+  const problems = new Problems();
+  const clean = inputValidators.get(operation)!(input, '', problems) as Record<string, unknown>;
+  if (problems.count > 0) throw new ValidationException(validationMessage(problems), problems.entries);
   return clean;
 }
 
 /** Validates any value against a named shape (used by tests and by handlers for nested documents). */
 export function validateShape(shape: string, value: unknown, path = ''): FieldError[] {
-  const errors: FieldError[] = [];
-  compiler.shape(shape)(value, path, errors);
-  return errors;
+  const problems = new Problems();
+  compiler.shape(shape)(value, path, problems);
+  return problems.entries;
 }

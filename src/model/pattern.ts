@@ -1,0 +1,227 @@
+// Smithy `@pattern` constraints, matched in time linear in the input. The model's patterns are ECMA-262 (plus
+// the `(?s)` inline flag); JavaScript's backtracking engine takes exponential time on some of them (the
+// CompanyWebsiteUrl pattern stalls the event loop for a minute on 64 characters). So each pattern is translated
+// once, at start-up, into RE2 syntax and run by re2js, with JavaScript's semantics kept: the pattern's own
+// anchors, `.` excluding line terminators unless `(?s)`, `\s` as Unicode white space, code-point matching.
+// What RE2 cannot express (look-around, back-references) keeps a RegExp; the pattern test proves those fast.
+import { RE2JS } from 're2js';
+
+export interface CompiledPattern {
+  /** The pattern as the model spells it. */
+  readonly source: string;
+  /** `linear`: re2js (plus a length guard); `backtracking`: a JavaScript RegExp, only where RE2 cannot go. */
+  readonly engine: 'linear' | 'backtracking';
+  test(text: string): boolean;
+}
+
+/** What JavaScript's `.` refuses without the `s` flag. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+/** JavaScript's `\s`, spelled for RE2 (whose `\s` is ASCII only), without the brackets. */
+const WHITE_SPACE = '\\t\\n\\x{B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+/** RE2 refuses repeat counts above 1000; larger ones are split into a sum of smaller ones. */
+const MAX_RE2_REPEAT = 1000;
+
+class Unsupported extends Error {}
+
+export function compilePattern(pattern: string): CompiledPattern {
+  const dotAll = pattern.includes('(?s)');
+  const source = pattern.replaceAll('(?s)', '');
+  const regex = javascriptRegExp(source, dotAll);
+  if (regex.unicode) {
+    try {
+      return linearPattern(pattern, source, dotAll);
+    } catch {
+      // Not expressible in RE2: fall through to the RegExp (tests prove each such pattern fast).
+    }
+  }
+  return { source: pattern, engine: 'backtracking', test: (text) => regex.test(text) };
+}
+
+/** Always Unicode mode when the pattern allows it: `.` then matches a code point, as in the service's (Java) regexes. */
+function javascriptRegExp(source: string, dotAll: boolean): RegExp {
+  const flags = dotAll ? 's' : '';
+  try {
+    return new RegExp(source, `u${flags}`);
+  } catch {
+    return new RegExp(source, flags); // a pattern only valid outside Unicode mode
+  }
+}
+
+/**
+ * A leading `^(?=.{m,n}$)` (the model's way to bound a pattern's length) becomes a length check in code, since
+ * RE2 has no look-ahead; the rest of the pattern goes to re2js.
+ */
+function linearPattern(pattern: string, source: string, dotAll: boolean): CompiledPattern {
+  const guard = /^\^\(\?=\.(\*|\+|\{(\d+)(,(\d*))?\})\$\)/.exec(source);
+  let min = 0;
+  let max = Infinity;
+  let body = source;
+  if (guard) {
+    const [whole, quantifier, low, comma, high] = guard;
+    if (quantifier === '+') min = 1;
+    if (low !== undefined) {
+      min = Number(low);
+      max = comma === undefined ? min : high ? Number(high) : Infinity;
+    }
+    body = `^${source.slice(whole!.length)}`;
+  }
+  const re2 = RE2JS.compile(toRe2(body, dotAll));
+  if (!guard) return { source: pattern, engine: 'linear', test: (text) => re2.test(text) };
+  return {
+    source: pattern,
+    engine: 'linear',
+    test: (text) => {
+      if (text.length < min || (!dotAll && LINE_TERMINATOR.test(text))) return false;
+      let n = 0; // code points, counted only as far as the bound needs
+      for (const _ of text) if (++n > max) return false;
+      return n >= min && re2.test(text);
+    },
+  };
+}
+
+/** Translates an ECMA-262 Unicode-mode pattern into RE2 syntax, or throws Unsupported. */
+function toRe2(source: string, dotAll: boolean): string {
+  const out: string[] = [];
+  const groupStarts: number[] = [];
+  let atomStart = -1; // index in `out` where the last quantifiable atom begins
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    const at = out.length;
+    if (c === '\\') {
+      const [text, next] = escape(source, i, false);
+      out.push(text);
+      i = next;
+      atomStart = at;
+    } else if (c === '[') {
+      const [text, next] = characterClass(source, i);
+      out.push(text);
+      i = next;
+      atomStart = at;
+    } else if (c === '.') {
+      out.push(dotAll ? '(?s:.)' : '[^\\n\\r\\x{2028}\\x{2029}]');
+      i++;
+      atomStart = at;
+    } else if (c === '(') {
+      if (source.startsWith('(?:', i)) {
+        out.push('(?:');
+        i += 3;
+      } else if (source.startsWith('(?<', i) && !/^\(\?<[=!]/.test(source.slice(i, i + 4))) {
+        out.push('(?P<');
+        i += 3;
+      } else if (source[i + 1] === '?') {
+        throw new Unsupported('look-around');
+      } else {
+        out.push('(');
+        i++;
+      }
+      groupStarts.push(at);
+    } else if (c === ')') {
+      out.push(')');
+      i++;
+      atomStart = groupStarts.pop() ?? -1;
+    } else if (c === '{' || c === '*' || c === '+' || c === '?') {
+      const quantifier = /^(?:\{(\d+)(,(\d*))?\}|[*+?])\??/.exec(source.slice(i))![0];
+      i += quantifier.length;
+      const counts = /^\{(\d+)(,(\d*))?\}/.exec(quantifier);
+      if (counts && atomStart >= 0 && Math.max(Number(counts[1]), Number(counts[3] ?? 0)) > MAX_RE2_REPEAT) {
+        const atom = out.splice(atomStart).join('');
+        const low = Number(counts[1]);
+        const high = counts[2] === undefined ? low : counts[3] ? Number(counts[3]) : Infinity;
+        out.push(splitRepeat(`(?:${atom})`, low, high, quantifier.endsWith('}?') ? '?' : ''));
+      } else {
+        out.push(quantifier);
+      }
+      atomStart = -1;
+    } else {
+      const char = String.fromCodePoint(source.codePointAt(i)!);
+      out.push(c === '^' || c === '$' || c === '|' ? c : literal(char));
+      i += char.length;
+      atomStart = c === '^' || c === '$' || c === '|' ? -1 : at;
+    }
+  }
+  return out.join('');
+}
+
+/**
+ * `atom{low,high}` in repeats RE2 accepts: exact chunks for `low`, then `{0,k}` as `atom{0,1000}|atom{1000}{0,k-1000}`
+ * recursively. Not `{0,1000}{0,1000}…`: that says the same but is ambiguous, and an ambiguous split costs the
+ * automaton one live thread per way of splitting (quadratic, 250 ms for 2,048 characters).
+ */
+function splitRepeat(atom: string, low: number, high: number, lazy: string): string {
+  let exact = '';
+  for (let left = low; left > 0; left -= MAX_RE2_REPEAT) exact += `${atom}{${Math.min(left, MAX_RE2_REPEAT)}}${lazy}`;
+  if (high === Infinity) return `${exact}${atom}*${lazy}`;
+  const upTo = (k: number): string =>
+    k <= MAX_RE2_REPEAT
+      ? `${atom}{0,${k}}${lazy}`
+      : `(?:${atom}{0,${MAX_RE2_REPEAT}}${lazy}|${atom}{${MAX_RE2_REPEAT}}${upTo(k - MAX_RE2_REPEAT)})`;
+  return high > low ? `${exact}${upTo(high - low)}` : exact;
+}
+
+function literal(char: string): string {
+  return /[\\.+*?()|[\]{}^$]/.test(char) ? `\\${char}` : char;
+}
+
+function hex(codePoint: number): string {
+  return `\\x{${codePoint.toString(16).toUpperCase()}}`;
+}
+
+/** One escape at `source[i] === '\\'`: its RE2 spelling and the index after it. */
+function escape(source: string, i: number, inClass: boolean): [string, number] {
+  const c = source[i + 1];
+  if (c === undefined) throw new Unsupported('trailing backslash');
+  if ('dDwW'.includes(c)) return [`\\${c}`, i + 2];
+  if (c === 'b' || c === 'B') return inClass ? (c === 'b' ? [hex(8), i + 2] : unsupported()) : [`\\${c}`, i + 2];
+  if (c === 's') return [inClass ? WHITE_SPACE : `[${WHITE_SPACE}]`, i + 2];
+  if (c === 'S') return inClass ? unsupported() : [`[^${WHITE_SPACE}]`, i + 2];
+  if ('tnvfr'.includes(c)) return [c === 'v' ? hex(11) : `\\${c}`, i + 2];
+  if (c === '0' && !/[0-9]/.test(source[i + 2] ?? '')) return [hex(0), i + 2];
+  if (c === 'c' && /[a-zA-Z]/.test(source[i + 2] ?? '')) return [hex(source.charCodeAt(i + 2) % 32), i + 3];
+  if (c === 'x') return [hex(parseInt(source.slice(i + 2, i + 4), 16)), i + 4];
+  if (c === 'u') {
+    const braced = /^\{([0-9a-fA-F]+)\}/.exec(source.slice(i + 2));
+    if (braced) return [hex(parseInt(braced[1]!, 16)), i + 3 + braced[0].length - 1];
+    const unit = parseInt(source.slice(i + 2, i + 6), 16);
+    const low = /^\\u([dD][c-fC-F][0-9a-fA-F]{2})/.exec(source.slice(i + 6));
+    if (unit >= 0xd800 && unit <= 0xdbff && low) {
+      return [hex(0x10000 + ((unit - 0xd800) << 10) + (parseInt(low[1]!, 16) - 0xdc00)), i + 12];
+    }
+    return [hex(unit), i + 6];
+  }
+  if (c === 'p' || c === 'P') {
+    const name = /^\{([^}]*)\}/.exec(source.slice(i + 2));
+    if (!name) throw new Unsupported('property escape');
+    // JavaScript's `Script=Greek` / `General_Category=L` are RE2's `Greek` / `L`.
+    const property = name[1]!.replace(/^(Script|sc|General_Category|gc)=/, '');
+    return [`\\${c}{${property}}`, i + 2 + name[0].length];
+  }
+  if (/[0-9k]/.test(c)) throw new Unsupported('back-reference');
+  return [`\\${c}`, i + 2]; // an escaped syntax character, e.g. \. \- \/
+}
+
+function unsupported(): never {
+  throw new Unsupported('escape inside a class');
+}
+
+/** A character class at `source[i] === '['`. JavaScript closes on the first `]`; RE2 reads `[:` as POSIX. */
+function characterClass(source: string, i: number): [string, number] {
+  let j = i + 1;
+  const negated = source[j] === '^';
+  if (negated) j++;
+  const members: string[] = [];
+  while (source[j] !== ']') {
+    if (j >= source.length) throw new Unsupported('unterminated class');
+    if (source[j] === '\\') {
+      const [text, next] = escape(source, j, true);
+      members.push(text);
+      j = next;
+    } else {
+      const char = String.fromCodePoint(source.codePointAt(j)!);
+      members.push(char === '[' || char === ']' || char === '^' ? `\\${char}` : char);
+      j += char.length;
+    }
+  }
+  if (members.length === 0) return [negated ? '(?s:.)' : '[^\\x{0}-\\x{10FFFF}]', j + 1];
+  return [`[${negated ? '^' : ''}${members.join('')}]`, j + 1];
+}
