@@ -133,6 +133,8 @@ export async function handleControl(
           maxSkewMs: 0,
           wallClock: Date.now,
         });
+        const database = services.store.health();
+        if (!database.writable) return sendJson(res, 503, { status: 'unavailable', reason: database.problem, database: services.store.location }, headers);
         sendJson(res, 200, { status: 'ok', service: 'partnercentral-selling', apiVersion: '2022-07-26', database: services.store.location, clock: services.clock.nowIso() }, {
           ...headers,
           'x-partnercentral-local-account': `${account.accountId} (${account.source})`,
