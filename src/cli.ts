@@ -2,9 +2,9 @@
 import { resolve } from 'node:path';
 import { loadCredentialsFile, type AuthMode } from './auth/authenticate.js';
 import { parseDuration } from './clock.js';
-import { defaultOptions, MAX_DELAY_MS, MAX_TASK_POLLS, type LogLevel } from './config.js';
-import { startServer, type StartOptions } from './server.js';
-import { SchemaVersionError } from './store/sqlite-store.js';
+import { MAX_DELAY_MS, MAX_TASK_POLLS, type LogLevel } from './config.js';
+import { startServer, type RunningServer, type StartOptions } from './server.js';
+import { StartupError } from './startup.js';
 
 const USAGE = `Usage: partnercentral-local start [options]
 
@@ -116,32 +116,37 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  let running;
+  // Until the server runs, a signal ends the process at once: start-up may be waiting on a slow integrity check.
+  let running: RunningServer | undefined;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (running === undefined) {
+      process.stderr.write(`partnercentral-local: ${signal} received during start-up, not started\n`);
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    }
+    if (stopping) return;
+    stopping = true;
+    running.services.log.info(`${signal} received, shutting down`);
+    void running.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     running = await startServer(options);
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    // SQLite errors at start-up concern the --db file (not a database, unreadable, locked): say which file.
-    const message = err instanceof SchemaVersionError || code === 'EADDRINUSE'
-      ? (err as Error).message
-      : typeof code === 'string' && code.startsWith('SQLITE_') && !options.inMemory
-        ? `the database ${resolve(options.dbPath ?? defaultOptions().dbPath)} cannot be used: ${(err as Error).message} (${code})`
-        : err instanceof Error ? err.stack ?? err.message : String(err);
-    process.stderr.write(`partnercentral-local: could not start: ${message}\n`);
-    process.exitCode = 1;
-    return;
+    // One line naming the problem and the fix; a stack only for failures nobody anticipated, and only on request.
+    const known = err instanceof StartupError;
+    const message = known ? err.message : `unexpected failure: ${err instanceof Error ? err.message : String(err)} (run with --log-level debug for details)`;
+    process.stderr.write(`partnercentral-local: could not start: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    if (options.logLevel === 'debug') {
+      const detail = known ? err.detail : err;
+      if (detail instanceof Error && detail.stack) process.stderr.write(`${detail.stack}\n`);
+    }
+    // Exit now: an integrity check still running on a worker thread must not hold the process.
+    process.exit(1);
   }
   const { log } = running.services;
   log.info(`partnercentral-local listening on ${running.endpoint} (auth ${running.services.options.auth}, tasks ${running.services.runtime.taskProgression})`);
   log.info(`data: ${running.services.store.location}`);
   log.info(`control plane: ${running.endpoint}/_emulator/health`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal} received, shutting down`);
-    void running.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }

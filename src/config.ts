@@ -26,6 +26,8 @@ export interface ServerOptions {
   /** SQLite file; ignored when `inMemory`. */
   dbPath: string;
   inMemory: boolean;
+  /** Start-up waits this long for the database integrity check; a longer check finishes in the background. */
+  integrityCheckBudgetMs: number;
   auth: AuthMode;
   credentials: ReadonlyMap<string, CredentialEntry>;
   credentialsFile: string | null;
@@ -62,6 +64,7 @@ export function defaultOptions(): ServerOptions {
     host: '127.0.0.1',
     dbPath: DEFAULT_DB_PATH,
     inMemory: false,
+    integrityCheckBudgetMs: 3000,
     auth: 'structural',
     credentials: new Map(),
     credentialsFile: null,

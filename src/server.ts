@@ -25,7 +25,7 @@ import { resolveRoute, type Routing } from './protocol/route.js';
 import { handlers, pureReadOperations } from './resources/index.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
 import type { Catalog } from './store/records.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { databaseFailure, listenFailure, openCheckedStore } from './startup.js';
 import type { Store } from './store/store.js';
 import { TaskRunner } from './tasks/runner.js';
 import { registerTasks } from './tasks/index.js';
@@ -94,8 +94,15 @@ function catalogOf(input: Record<string, unknown>): Catalog {
 
 export async function startServer(input: StartOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input);
-  const store = new SqliteStore({ path: options.inMemory ? ':memory:' : resolve(options.dbPath) });
-  const services = buildServices(store, options);
+  // Start-up checks come before listening: a server that answers health is one that can store what it acknowledges.
+  const store = await openCheckedStore(options, createLogger(options.logLevel));
+  let services: Services;
+  try {
+    services = buildServices(store, options);
+  } catch (err) {
+    store.close();
+    throw databaseFailure(err, options.inMemory ? ':memory:' : resolve(options.dbPath));
+  }
   const { log } = services;
   const authSettings: AuthSettings = {
     mode: options.auth,
@@ -179,6 +186,9 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       server.off('error', rejectListen);
       resolveListen();
     });
+  }).catch((err: unknown) => {
+    store.close();
+    throw listenFailure(err, options.host, options.port);
   });
   const address = server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;

@@ -30,9 +30,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface SpawnCliOptions {
+  /** Run as this user and group (needs root): how a root test sees permission errors. */
+  uid?: number;
+  gid?: number;
+  /** A command that ends by exec'ing its arguments (node and the CLI), e.g. to run in a mount namespace. */
+  wrapper?: readonly string[];
+}
+
 /** Spawns `partnercentral-local start …args` without waiting for it; the endpoint uses the `--port` given. */
-export function spawnCli(args: string[]): ChildServer & { port: number } {
-  const proc = spawn(process.execPath, [BIN, 'start', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], options: SpawnCliOptions = {}): ChildServer & { port: number } {
+  const command = [...(options.wrapper ?? []), process.execPath, BIN, 'start', ...args];
+  const proc = spawn(command[0]!, command.slice(1), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], uid: options.uid, gid: options.gid });
   children.add(proc);
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

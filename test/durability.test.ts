@@ -223,7 +223,7 @@ describe('durability (CLI child process, kill -9, restart)', () => {
     const refused = spawnCli(['--port', String(await freePort()), '--db', junk, '--log-level', 'warn']);
     const { code } = await waitExit(refused);
     assert.equal(code, 1, refused.stderr());
-    assert.match(refused.stderr(), /could not start: the database .*not-a-database\.db cannot be used: file is not a database \(SQLITE_NOTADB\)/);
+    assert.match(refused.stderr(), /could not start: the file .*not-a-database\.db is not a partnercentral-local database .*move it aside/);
     assert.doesNotMatch(refused.stderr(), /\n\s+at /, 'a message, not a stack trace');
     assert.equal(sha256(junk), before);
   });

@@ -2,7 +2,7 @@
 // (collection, query shape) and reused; every write runs in a BEGIN IMMEDIATE transaction so that several
 // processes sharing one file serialize their writes instead of failing half-way.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventEnvelope } from '../events/envelope.js';
 import { allCollections } from './records.js';
@@ -15,6 +15,7 @@ import type {
   IdempotencyRecord,
   IdempotencyScope,
   Store,
+  StoreHealth,
   StoredEvent,
   Transaction,
   Where,
@@ -30,6 +31,31 @@ export interface SqliteStoreOptions {
 }
 
 export class SchemaVersionError extends Error {}
+
+/** SQLite result codes that say the file cannot be written at all, rather than that one statement failed. */
+const UNWRITABLE = /^SQLITE_(READONLY|IOERR|FULL|CANTOPEN|CORRUPT|NOTADB)/;
+/** Damage does not heal while the process runs: once seen, health stays unavailable until a restart checks it. */
+const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
+const HEALTH_PROBE_INTERVAL_MS = 1000;
+const HEALTH_PROBE_BUSY_MS = 50;
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * `mkdir -p` that fails instead of looping: Node's recursive mkdir spins forever where mkdir answers ENOENT for a
+ * parent that exists (as under /proc). Creates the missing directories one by one, reporting the first failure.
+ */
+export function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    missing.push(existing);
+    existing = dirname(existing);
+  }
+  if (!statSync(existing).isDirectory()) {
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${missing.at(-1) ?? dir}'`), { code: 'ENOTDIR', path: existing });
+  }
+  for (const path of missing.reverse()) mkdirSync(path);
+}
 
 class SqliteCollection<T> implements Collection<T> {
   private readonly getStmt: Statement;
@@ -121,12 +147,16 @@ export class SqliteStore implements Store {
   private localWrites = 0;
   private epochCheckedThisTick = false;
   private otherWrites = 0;
+  /** What the last write (or write probe) showed, and when; `damage` outlives later successes. */
+  private writeProblem: string | undefined;
+  private writeCheckedAtMs = 0;
+  private damage: string | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.location = options.path === ':memory:' ? 'in memory' : options.path;
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') makeDirectory(dirname(options.path));
     this.db = new Database(options.path);
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Refuse a newer schema before anything writes to the file: switching a rollback-journal database to WAL
     // rewrites its header, and a refused database must be left exactly as it was.
     const current = this.schemaVersion();
@@ -168,7 +198,12 @@ export class SqliteStore implements Store {
     const txn = this.db.transaction((fn: () => unknown) => fn());
     this.writeTransaction = <T>(fn: () => T): T => {
       try {
-        return txn.immediate(fn) as T;
+        const result = txn.immediate(fn) as T;
+        this.noteWrite(undefined);
+        return result;
+      } catch (err) {
+        this.noteWrite(err);
+        throw err;
       } finally {
         // Counted even when it rolled back: a cheap, conservative signal for caches.
         this.localWrites++;
@@ -240,7 +275,55 @@ export class SqliteStore implements Store {
   }
 
   read<T>(fn: (tx: Transaction) => T): T {
-    return fn(this.tx);
+    try {
+      return fn(this.tx);
+    } catch (err) {
+      if (DAMAGED.test(sqliteCode(err))) this.damage ??= describeSqliteFailure(err);
+      throw err;
+    }
+  }
+
+  /** Records what a write showed about the file: success, or a failure that says it cannot be written. */
+  private noteWrite(err: unknown): void {
+    const code = err === undefined ? '' : sqliteCode(err);
+    if (err !== undefined && !UNWRITABLE.test(code)) return; // the request's own failure, not the file's
+    this.writeCheckedAtMs = Date.now();
+    this.writeProblem = err === undefined ? undefined : describeSqliteFailure(err);
+    if (DAMAGED.test(code)) this.damage ??= this.writeProblem;
+  }
+
+  /**
+   * Commits a write that leaves the data as it was (a meta row added and removed), so the file, its journal and
+   * the disk are really exercised. Throws the SQLite error when the file cannot be written.
+   */
+  probeWrite(): void {
+    this.db.transaction(() => {
+      this.stmts.setMeta!.run('write_probe', new Date().toISOString());
+      this.db.prepare("DELETE FROM meta WHERE key = 'write_probe'").run();
+    }).immediate();
+  }
+
+  health(): StoreHealth {
+    if (this.damage === undefined && Date.now() - this.writeCheckedAtMs >= HEALTH_PROBE_INTERVAL_MS) {
+      // A health request must not wait seconds for another process's write lock.
+      this.db.pragma(`busy_timeout = ${HEALTH_PROBE_BUSY_MS}`);
+      try {
+        this.probeWrite();
+        this.noteWrite(undefined);
+      } catch (err) {
+        // Busy (another process is writing) says nothing about the file: keep what we knew.
+        if (sqliteCode(err) !== 'SQLITE_BUSY') this.noteWrite(err);
+      } finally {
+        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+    }
+    const problem = this.damage ?? this.writeProblem;
+    return problem === undefined ? { writable: true } : { writable: false, problem };
+  }
+
+  /** Marks the file damaged (the background integrity check found problems). */
+  reportDamage(problem: string): void {
+    this.damage ??= problem;
   }
 
   /**
@@ -331,4 +414,22 @@ export class SqliteStore implements Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+function sqliteCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function describeSqliteFailure(err: unknown): string {
+  const code = sqliteCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const what = DAMAGED.test(code)
+    ? 'the database file is damaged'
+    : /READONLY/.test(code)
+      ? 'the database file is read-only'
+      : /FULL/.test(code)
+        ? 'the disk holding the database is full'
+        : 'the database file cannot be written';
+  return `${what} (${code}: ${message})`;
 }

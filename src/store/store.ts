@@ -70,7 +70,15 @@ export interface Store {
   reset(scope?: { accountId?: string; catalog?: string }): void;
   /** Where the data lives, for logs and the control plane. */
   readonly location: string;
+  /** Whether writes can succeed now; cheap enough for every health request (re-probes at most once a second). */
+  health(): StoreHealth;
   close(): void;
+}
+
+export interface StoreHealth {
+  writable: boolean;
+  /** Why not, in a sentence, when not writable. */
+  problem?: string;
 }
 
 /** How a collection maps documents onto a table: the key columns and the indexed columns. */

@@ -17,6 +17,8 @@ export const healthRoute: ControlRoute = {
         maxSkewMs: 0,
         wallClock: Date.now,
       });
+      const database = services.store.health();
+      if (!database.writable) return ok({ status: 'unavailable', reason: database.problem, database: services.store.location }, 503);
       const status = { status: 'ok', service: 'partnercentral-selling', apiVersion: '2022-07-26', database: services.store.location, clock: services.clock.nowIso() };
       return ok(status, 200, { 'x-partnercentral-local-account': `${account.accountId} (${account.source})` });
     },
