@@ -86,7 +86,13 @@ function tickClock() {
   const c = state.clock;
   if (!c) return;
   const now = c.frozen ? Date.parse(c.now) : Date.parse(c.now) + (Date.now() - c.fetchedAt);
-  $('#clock').textContent = `${shortTime(new Date(now).toISOString())} UTC${c.frozen ? ' (frozen)' : ''}${c.offsetMs ? ` offset ${Math.round(c.offsetMs / 3600000)}h` : ''}`;
+  $('#clock').textContent = `${shortTime(new Date(now).toISOString())} UTC${c.frozen ? ' (frozen)' : ''}${c.offsetMs ? ` (${offsetText(c.offsetMs)} from real time)` : ''}`;
+}
+
+function offsetText(ms) {
+  const sign = ms < 0 ? '−' : '+';
+  const hours = Math.abs(ms) / 3600000;
+  return hours >= 48 ? `${sign}${(hours / 24).toFixed(1).replace(/\.0$/, '')}d` : `${sign}${hours.toFixed(1).replace(/\.0$/, '')}h`;
 }
 
 // ---- views ----
@@ -94,7 +100,7 @@ function tickClock() {
 function tabs() {
   const names = [...views.map((v) => [v.id, v.title]), ['simulate', 'Simulate'], ['settings', 'Settings']];
   $('#tabs').replaceChildren(...names.map(([id, title]) =>
-    h('button', { class: id === state.view ? 'tab active' : 'tab', 'data-view': id, onclick: () => { state.view = id; state.selected = null; saveHash(); render(); } }, title)));
+    h('button', { class: id === state.view ? 'tab active' : 'tab', 'data-view': id, onclick: () => { Object.assign(state, { view: id, selected: null, search: '', filter: '' }); saveHash(); render(); } }, title)));
 }
 
 async function render() {
@@ -103,7 +109,7 @@ async function render() {
   const main = $('#main');
   if (!view) {
     const panel = state.view === 'settings' ? [await settingsPanel(ctx), await faultsPanel(ctx)] : [simulatePanel(ctx, state.clock)];
-    main.replaceChildren(...panel.filter(Boolean));
+    main.replaceChildren(h('h2', {}, state.view === 'settings' ? 'Settings' : 'Simulate'), ...panel.filter(Boolean));
     return;
   }
   if (!/^\d{12}$/.test(state.account)) {
@@ -147,7 +153,7 @@ async function showDetail(view, row, into) {
     into.replaceChildren(
       h('h3', {}, d.title),
       h('dl', {}, d.fields.filter(([, v]) => v !== undefined && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])),
-      d.actions.length ? h('div', { class: 'actions' }, d.actions) : null,
+      ...(d.actions.length ? [h('div', { class: 'actions' }, d.actions)] : []),
       pretty(d.data),
     );
   } catch (err) {
@@ -196,6 +202,7 @@ $('#refresh').addEventListener('click', () => { refreshClock(); refreshAccounts(
 $('#events-mine').addEventListener('change', drawEvents);
 $('#events-search').addEventListener('input', drawEvents);
 setInterval(tickClock, 1000);
+drawEvents();
 await Promise.all([refreshClock(), refreshAccounts()]).catch((err) => report(describe(err), 'error'));
 await render();
 streamEvents(onEvents, () => { state.events = []; drawEvents(); });

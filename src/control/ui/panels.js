@@ -66,7 +66,7 @@ export function simulatePanel(ctx, clock) {
     h('button', { type: 'submit', class: 'primary' }, 'Send referral'));
 
   const advance = h('input', { name: 'advance', value: '1d', 'aria-label': 'Advance by', size: 6 });
-  const setAt = h('input', { name: 'set', type: 'datetime-local', step: 1, 'aria-label': 'Set to (UTC)' });
+  const setAt = h('input', { name: 'set', type: 'datetime-local', step: 1, 'aria-label': 'Set to (UTC)', title: 'UTC' });
   const moveClock = (label, body) => ctx.act(label, () => ctx.control('clock', { method: 'POST', body }));
   const clockBox = h('section', { id: 'clock-panel' },
     h('h3', {}, 'Business clock'),
