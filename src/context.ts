@@ -23,7 +23,18 @@ export interface Services {
   options: ServerOptions;
   runtime: RuntimeConfig;
   log: Logger;
+  /** The API pipeline after authentication (validation, handler, rendering), acting as `caller`; set by the server. */
+  runOperation: OperationRunner;
 }
+
+/** Answers the rendered output (empty for operations without one) or throws, an ApiError for AWS-shaped refusals. */
+export type OperationRunner = (
+  operation: OperationName,
+  caller: Caller,
+  raw: Record<string, unknown>,
+  text: string,
+  requestId: string,
+) => Promise<string | Buffer>;
 
 export interface RequestContext {
   operation: OperationName;

@@ -9,7 +9,7 @@ import { catalogOfArn } from './arns.js';
 import { authenticateRequest, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
-import type { RequestContext, Services } from './context.js';
+import type { OperationRunner, RequestContext, Services } from './context.js';
 import { ApiError, InternalServerException, NotImplementedException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
 import { IdSource } from './ids.js';
@@ -77,6 +77,7 @@ function buildServices(store: Store, options: ServerOptions): Services {
     options,
     runtime,
     log,
+    runOperation: () => Promise.reject(new Error('the API pipeline is not built yet')),
   };
   registerTasks(services);
   return services;
@@ -115,6 +116,27 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
 
   const readCache = new ReadCache(store);
 
+  /**
+   * Everything after authentication: the read cache, validation, the handler and rendering. Answers the rendered
+   * output or throws (an ApiError, or anything unexpected). Shared by the API and `POST /_emulator/call`.
+   */
+  const runOperation: OperationRunner = async (operation, caller, raw, text, requestId) => {
+    const handler = handlers[operation] as ((ctx: RequestContext, input: Record<string, unknown>) => unknown) | undefined;
+    const cacheKey = handler && pureReadOperations.has(operation) ? ReadCache.key(operation, caller.accountId, text) : null;
+    const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
+    if (cached !== undefined) return cached;
+    const input = validateInput(operation, raw);
+    const catalog = catalogOf(input);
+    if (!handler) throw new NotImplementedException(operation);
+    const ctx: RequestContext = { operation, requestId, caller, accountId: caller.accountId, catalog, services, sent: raw };
+    const epoch = store.changeEpoch();
+    const result = handler(ctx, input);
+    const rendered = renderOutput(result instanceof Promise ? await result : result);
+    if (cacheKey !== null) readCache.set(cacheKey, handler, epoch, rendered);
+    return rendered;
+  };
+  services.runOperation = runOperation;
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string) {
     let routing: Routing = path === '/' || path === '' ? 'awsJson' : 'rest';
     try {
@@ -127,23 +149,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       // Only strict mode verifies a signature asynchronously; the other modes answer without a promise.
       const checked = authenticateRequest({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
       const caller = checked instanceof Promise ? await checked : checked;
-      const handler = handlers[route.operation] as
-        | ((ctx: RequestContext, input: Record<string, unknown>) => unknown)
-        | undefined;
-      const cacheKey = handler && pureReadOperations.has(route.operation) ? ReadCache.key(route.operation, caller.accountId, text) : null;
-      const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
-      if (cached !== undefined) {
-        sendRendered(res, requestId, routing, cached);
-        return;
-      }
-      const input = validateInput(route.operation, raw);
-      const catalog = catalogOf(input);
-      if (!handler) throw new NotImplementedException(route.operation);
-      const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog, services, sent: raw };
-      const epoch = store.changeEpoch();
-      const result = handler(ctx, input);
-      const rendered = renderOutput(result instanceof Promise ? await result : result);
-      if (cacheKey !== null) readCache.set(cacheKey, handler, epoch, rendered);
+      const rendered = await runOperation(route.operation, caller, raw, text, requestId);
       sendRendered(res, requestId, routing, rendered);
       if (log.enabled('debug')) log.debug(`${requestId} ${route.operation} ${caller.accountId} -> 200`);
     } catch (err) {

@@ -31,7 +31,8 @@ export interface Caller {
   accountId: string;
   accessKeyId?: string;
   region?: string;
-  accountSource: 'access-key' | 'credentials-file' | 'default';
+  /** How the account was found; 'control-plane' when `POST /_emulator/call` acts as an account without credentials. */
+  accountSource: 'access-key' | 'credentials-file' | 'default' | 'control-plane';
 }
 
 export interface SignedRequest {

@@ -1,12 +1,13 @@
 // The control plane's router: path → route module, method → handler. It answers 404 for an unknown path and
 // 405 (with `Allow`) for a known path and another method, reads and parses a POST body once, and checks the
 // body and query against the handler's schemas before the handler runs, so handlers only see valid input.
-// Every answer is JSON; every error is `{"error": "..."}` with a 4xx status.
+// Every answer is JSON unless a handler answers bytes (the console's static files); every error is
+// `{"error": "..."}` with a 4xx status. A route may also claim every path under a prefix (`/_emulator/ui/`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../context.js';
 import { readBody } from '../protocol/body.js';
 import { prepareErrorAnswer } from '../protocol/http-edges.js';
-import { sendJson } from '../protocol/respond.js';
+import { sendBytes, sendJson } from '../protocol/respond.js';
 import { checkObject, checkQuery, ControlInputError, type Checked, type Schema } from './schema.js';
 
 /** A control-plane refusal other than a bad input (e.g. 404 for an unknown event id). */
@@ -24,10 +25,14 @@ export interface ControlCall<Query, Body> {
   body: Body;
   req: IncomingMessage;
   services: Services;
+  /** The request path as sent (for prefix routes: the part after the prefix is theirs to interpret). */
+  path: string;
+  requestId: string;
 }
 
 export interface ControlAnswer {
   status: number;
+  /** Sent as JSON, except a Buffer, sent as is (its Content-Type in `headers`). */
   body: unknown;
   headers?: Record<string, string>;
 }
@@ -42,7 +47,8 @@ export interface MethodHandler {
 const METHODS = ['GET', 'POST'] as const;
 type Method = (typeof METHODS)[number];
 
-export type ControlRoute = { paths: readonly string[] } & { [M in Method]?: MethodHandler };
+/** `paths` match exactly (trailing slashes ignored); `prefix` (ending in '/') matches every path under it. */
+export type ControlRoute = { paths: readonly string[]; prefix?: string } & { [M in Method]?: MethodHandler };
 
 /** Declares a handler; its `query` and `body` arrive typed by their schemas. */
 export function handler<Q extends Schema = Record<never, never>, B extends Schema = Record<never, never>>(def: {
@@ -84,6 +90,7 @@ export type ControlEntry = (
 /** Builds the lookup table once, at start-up; a path claimed twice is a programming error. */
 export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
   const byPath = new Map<string, ControlRoute>();
+  const prefixed = routes.filter((route) => route.prefix !== undefined);
   for (const route of routes) {
     for (const path of route.paths) {
       if (byPath.has(path)) throw new Error(`control route ${path} is declared twice`);
@@ -94,7 +101,7 @@ export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
   return async function handleControl(req, res, path, query, services, requestId) {
     const headers = { 'x-amzn-RequestId': requestId };
     try {
-      const route = byPath.get(withoutTrailingSlashes(path));
+      const route = prefixed.find((r) => path.startsWith(r.prefix!)) ?? byPath.get(withoutTrailingSlashes(path));
       if (!route) throw new ControlError(404, `No control-plane route ${req.method} ${path}. See the README for /_emulator endpoints.`);
       const method = METHODS.find((m) => m === req.method);
       const target = method && route[method];
@@ -106,8 +113,9 @@ export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
       }
       const checkedQuery = checkQuery(target.query, new URLSearchParams(query));
       const checkedBody = method === 'POST' ? checkObject(target.body, parseJsonBody(await readBody(req, services.options.maxBodyBytes, services.options.bodyTimeoutMs))) : {};
-      const answer = await target.handle({ query: checkedQuery, body: checkedBody, req, services });
-      sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
+      const answer = await target.handle({ query: checkedQuery, body: checkedBody, req, services, path, requestId });
+      if (answer.body instanceof Buffer) sendBytes(res, answer.status, { ...headers, ...answer.headers }, answer.body);
+      else sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
     } catch (err) {
       if (err instanceof Error && 'httpStatus' in err && typeof err.httpStatus === 'number') {
         // An error answered before the body was read must not leave the upload half-read on a reused socket.

@@ -53,3 +53,8 @@ export function sendError(res: ServerResponse, requestId: string, routing: Routi
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   send(res, status, { 'Content-Type': REST_CONTENT_TYPE, ...headers }, JSON.stringify(value));
 }
+
+/** Bytes as they are, with the caller's headers (Content-Type included); the console's static files. */
+export function sendBytes(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): void {
+  send(res, status, { ...headers }, body);
+}
