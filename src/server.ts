@@ -24,6 +24,7 @@ import { resolveRoute, type Routing } from './protocol/route.js';
 import { handlers, pureReadOperations } from './resources/index.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
 import type { Catalog } from './store/records.js';
+import { RetentionSweeper } from './retention.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { TaskRunner } from './tasks/runner.js';
@@ -37,6 +38,8 @@ export interface RunningServer {
   port: number;
   services: Services;
   server: Server;
+  /** The answer cache of pure reads (its `stats()` show how much it holds). */
+  readCache: ReadCache;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ function buildServices(store: Store, options: ServerOptions): Services {
     ids,
     events: new EventOutbox(ids, () => clock.now()),
     tasks,
+    retention: new RetentionSweeper(store, clock, options, log),
     accounts: new AccountDirectory(),
     options,
     runtime,
@@ -97,7 +101,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     wallClock: Date.now,
   };
 
-  const readCache = new ReadCache(store);
+  const readCache = new ReadCache(store, options.readCacheBytes);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string) {
     let routing: Routing = path === '/' || path === '' ? 'awsJson' : 'rest';
@@ -114,13 +118,14 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       const handler = handlers[route.operation] as
         | ((ctx: RequestContext, input: Record<string, unknown>) => unknown)
         | undefined;
-      const cacheKey = handler && pureReadOperations.has(route.operation) ? ReadCache.key(route.operation, caller.accountId, text) : null;
+      const input = validateInput(route.operation, raw);
+      // Keyed by the validated input, so padding a request with unknown members cannot grow the cache.
+      const cacheKey = handler && pureReadOperations.has(route.operation) ? ReadCache.key(route.operation, caller.accountId, input) : null;
       const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
       if (cached !== undefined) {
         sendRendered(res, requestId, routing, cached);
         return;
       }
-      const input = validateInput(route.operation, raw);
       const catalog = catalogOf(input);
       if (!handler) throw new NotImplementedException(route.operation);
       const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog, services };
@@ -200,6 +205,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     }
   }, 30_000);
   expirySweep.unref();
+  services.retention.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -207,9 +213,11 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     port: address.port,
     services,
     server,
+    readCache,
     close() {
       closing ??= new Promise<void>((done) => {
         clearInterval(expirySweep);
+        services.retention.close();
         services.tasks.close();
         server.close(() => {
           store.close();

@@ -46,9 +46,10 @@ function clockView(services: Services) {
 
 function persistClock(services: Services): void {
   services.store.transaction((tx) => tx.setMeta('clock', JSON.stringify(services.clock.snapshot())));
-  // Moving the clock can expire invitations and make delayed tasks due.
+  // Moving the clock can expire invitations, make delayed tasks due and put records past their retention.
   expireDueInvitations(services);
   services.tasks.schedule();
+  services.retention.request();
 }
 
 const TASK_PROGRESSIONS = new Set(['immediate', 'async']);
@@ -66,6 +67,9 @@ function configView(services: Services) {
     maxBodyBytes: o.maxBodyBytes,
     idempotencyTtlMs: o.idempotencyTtlMs,
     invitationTtlMs: o.invitationTtlMs,
+    eventRetentionMs: o.eventRetentionMs,
+    eventRetentionCount: o.eventRetentionCount,
+    readCacheBytes: o.readCacheBytes,
     ...services.runtime,
   };
 }
