@@ -21,7 +21,7 @@ Options:
   --task-progression <mode>   immediate | async (default immediate)
   --task-delay <duration>     with async progression: how long a task takes, e.g. 2s, 500ms (default 2s)
   --task-polls <n>            with async progression: complete a task on its n-th read instead of by time
-  --event-retention <dur|off> keep events this long by the business clock, e.g. 7d, 12h (default 7d)
+  --event-retention <dur|off> keep events this long by the business clock, e.g. 30d, 12h (default 30d)
   --event-retention-count <n|off>  keep at most the newest n events (default 1000000)
   --seed <text>               seed the identifier source so runs are reproducible
   --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info)

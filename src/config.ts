@@ -73,7 +73,7 @@ export function defaultOptions(): ServerOptions {
     maxBodyBytes: 5 * 1024 * 1024,
     idempotencyTtlMs: 24 * 3600 * 1000,
     invitationTtlMs: 15 * 24 * 3600 * 1000,
-    eventRetentionMs: 7 * 24 * 3600 * 1000,
+    eventRetentionMs: 30 * 24 * 3600 * 1000,
     eventRetentionCount: 1_000_000,
     readCacheBytes: 64 * 1024 * 1024,
   };

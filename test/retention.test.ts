@@ -61,21 +61,21 @@ describe('retention', () => {
       assert.ok(stored('old-token'));
     });
 
-    it('drops events older than the window (7 days by default) from the outbox', async () => {
+    it('drops events older than the window (30 days by default) from the outbox', async () => {
       const account = '410000000001';
       const own = clientFor(server.endpoint, account);
       try {
         await create(own, 'event-old');
-        await controlOk(server.endpoint, 'clock', { advance: '6d' });
+        await controlOk(server.endpoint, 'clock', { advance: '29d' });
         const youngAt = server.services.clock.now();
         await create(own, 'event-young');
         await server.services.retention.sweep();
-        assert.equal((await eventsOf(server.endpoint, { account })).length, 2, 'both within 7 days');
+        assert.equal((await eventsOf(server.endpoint, { account })).length, 2, 'both within 30 days');
 
         await controlOk(server.endpoint, 'clock', { advance: '2d' });
         await server.services.retention.sweep();
         const left = await eventsOf(server.endpoint, { account });
-        assert.equal(left.length, 1, 'the 8-day-old event is gone');
+        assert.equal(left.length, 1, 'the 31-day-old event is gone');
         assert.equal(Date.parse(left[0]!.time as string), Math.floor(youngAt / 1000) * 1000);
       } finally {
         own.destroy();
