@@ -24,6 +24,8 @@ Options:
   --task-progression <mode>   immediate | async (default immediate)
   --task-delay <duration>     with async progression: how long a task takes, e.g. 2s, 500ms (default 2s)
   --task-polls <n>            with async progression: complete a task on its n-th read instead of by time
+  --event-retention <dur|off> keep events this long by the business clock, e.g. 30d, 12h (default 30d)
+  --event-retention-count <n|off>  keep at most the newest n events (default 1000000)
   --seed <text>               seed the identifier source so runs are reproducible
   --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info)
   -h, --help                  show this help
@@ -37,6 +39,9 @@ function socketTimeout(flag: string, text: string): number {
   if (ms === null || !(ms >= 1) || ms > 86_400_000) throw new UsageError(`${flag} takes a duration from 1ms to 1d, such as 10s or 500ms`);
   return Math.round(ms);
 }
+
+/** Longer windows than this (about 100 years) cannot be subtracted from any business time a Date can hold. */
+const MAX_RETENTION_MS = 100 * 365 * 86_400_000;
 
 function parseArgs(argv: string[]): StartOptions {
   const env = process.env;
@@ -74,6 +79,20 @@ function parseArgs(argv: string[]): StartOptions {
       case '--header-timeout': options.headerTimeoutMs = socketTimeout(name, value()); break;
       case '--body-timeout': options.bodyTimeoutMs = socketTimeout(name, value()); break;
       case '--task-polls': runtime.taskPolls = Number(value()); break;
+      case '--event-retention': {
+        const text = value();
+        const ms = text === 'off' ? null : parseDuration(text);
+        if (text !== 'off' && (ms === null || ms <= 0 || ms > MAX_RETENTION_MS)) throw new UsageError('--event-retention takes a positive duration such as 7d or 12h, or off');
+        options.eventRetentionMs = ms;
+        break;
+      }
+      case '--event-retention-count': {
+        const text = value();
+        const n = text === 'off' ? null : Number(text);
+        if (n !== null && (!Number.isSafeInteger(n) || n < 1)) throw new UsageError('--event-retention-count takes a positive integer, or off');
+        options.eventRetentionCount = n;
+        break;
+      }
       case '--seed': options.seed = value(); break;
       case '--log-level': options.logLevel = value() as LogLevel; break;
       case '-h':

@@ -48,6 +48,12 @@ export interface ServerOptions {
   idempotencyTtlMs: number;
   /** Invitations expire this long after they are sent (decision 18). */
   invitationTtlMs: number;
+  /** Events older than this (business clock) are deleted from the outbox; null keeps them regardless of age. */
+  eventRetentionMs: number | null;
+  /** At most this many events are kept (the newest); null sets no limit. */
+  eventRetentionCount: number | null;
+  /** Budget of the read cache in bytes (keys and answers). */
+  readCacheBytes: number;
 }
 
 /** Upper bound of `taskDelayMs` and `referralDelayMs`: ten years of business time is more than any test waits. */
@@ -84,5 +90,8 @@ export function defaultOptions(): ServerOptions {
     allowUnsignedPayload: false,
     idempotencyTtlMs: 24 * 3600 * 1000,
     invitationTtlMs: 15 * 24 * 3600 * 1000,
+    eventRetentionMs: 30 * 24 * 3600 * 1000,
+    eventRetentionCount: 1_000_000,
+    readCacheBytes: 64 * 1024 * 1024,
   };
 }

@@ -9,6 +9,7 @@ import type { Logger } from './log.js';
 import type { OperationName } from './model/generated/operations.js';
 import type { OperationShapes } from './model/generated/types.js';
 import type { Catalog } from './store/records.js';
+import type { RetentionSweeper } from './retention.js';
 import type { Store } from './store/store.js';
 import type { TaskRunner } from './tasks/runner.js';
 import type { AccountDirectory } from './accounts.js';
@@ -19,6 +20,8 @@ export interface Services {
   ids: IdSource;
   events: EventOutbox;
   tasks: TaskRunner;
+  /** Deletes expired idempotency records and events outside the outbox's retention. */
+  retention: RetentionSweeper;
   accounts: AccountDirectory;
   options: ServerOptions;
   runtime: RuntimeConfig;
@@ -32,7 +35,6 @@ export type OperationRunner = (
   operation: OperationName,
   caller: Caller,
   raw: Record<string, unknown>,
-  text: string,
   requestId: string,
 ) => Promise<string | Buffer>;
 

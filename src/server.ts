@@ -25,6 +25,7 @@ import { resolveRoute, type Routing } from './protocol/route.js';
 import { handlers, pureReadOperations } from './resources/index.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
 import type { Catalog } from './store/records.js';
+import { RetentionSweeper } from './retention.js';
 import { databaseFailure, listenFailure, openCheckedStore } from './startup.js';
 import type { Store } from './store/store.js';
 import { TaskRunner } from './tasks/runner.js';
@@ -38,6 +39,8 @@ export interface RunningServer {
   port: number;
   services: Services;
   server: Server;
+  /** The answer cache of pure reads (its `stats()` show how much it holds). */
+  readCache: ReadCache;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ function buildServices(store: Store, options: ServerOptions): Services {
     ids,
     events: new EventOutbox(ids, () => clock.now()),
     tasks,
+    retention: new RetentionSweeper(store, clock, options, log),
     accounts: new AccountDirectory(),
     options,
     runtime,
@@ -114,18 +118,19 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     allowUnsignedPayload: options.allowUnsignedPayload,
   };
 
-  const readCache = new ReadCache(store);
+  const readCache = new ReadCache(store, options.readCacheBytes);
 
   /**
    * Everything after authentication: the read cache, validation, the handler and rendering. Answers the rendered
    * output or throws (an ApiError, or anything unexpected). Shared by the API and `POST /_emulator/call`.
    */
-  const runOperation: OperationRunner = async (operation, caller, raw, text, requestId) => {
+  const runOperation: OperationRunner = async (operation, caller, raw, requestId) => {
     const handler = handlers[operation] as ((ctx: RequestContext, input: Record<string, unknown>) => unknown) | undefined;
-    const cacheKey = handler && pureReadOperations.has(operation) ? ReadCache.key(operation, caller.accountId, text) : null;
+    const input = validateInput(operation, raw);
+    // Keyed by the validated input, so padding a request with unknown members cannot grow the cache.
+    const cacheKey = handler && pureReadOperations.has(operation) ? ReadCache.key(operation, caller.accountId, input) : null;
     const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
     if (cached !== undefined) return cached;
-    const input = validateInput(operation, raw);
     const catalog = catalogOf(input);
     if (!handler) throw new NotImplementedException(operation);
     const ctx: RequestContext = { operation, requestId, caller, accountId: caller.accountId, catalog, services, sent: raw };
@@ -149,7 +154,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       // Only strict mode verifies a signature asynchronously; the other modes answer without a promise.
       const checked = authenticateRequest({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
       const caller = checked instanceof Promise ? await checked : checked;
-      const rendered = await runOperation(route.operation, caller, raw, text, requestId);
+      const rendered = await runOperation(route.operation, caller, raw, requestId);
       sendRendered(res, requestId, routing, rendered);
       if (log.enabled('debug')) log.debug(`${requestId} ${route.operation} ${caller.accountId} -> 200`);
     } catch (err) {
@@ -211,6 +216,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     }
   }, 30_000);
   expirySweep.unref();
+  services.retention.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -218,9 +224,11 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     port: address.port,
     services,
     server,
+    readCache,
     close() {
       closing ??= new Promise<void>((done) => {
         clearInterval(expirySweep);
+        services.retention.close();
         services.tasks.close();
         server.close(() => {
           store.close();

@@ -466,32 +466,32 @@ describe('protocol layer', () => {
   describe('input leniency (decision 4)', () => {
     it('ignores unknown members and __type at any depth, and drops explicit nulls before the handler', async () => {
       const seen: Array<Record<string, unknown>> = [];
-      await withHandler(
-        'ListOpportunities',
-        (_ctx, input) => {
-          seen.push(input);
-          return { OpportunitySummaries: [] };
-        },
-        async () => {
-          const noisy = {
-            __type: 'com.amazonaws.partnercentralselling#ListOpportunitiesRequest',
-            Catalog: 'Sandbox',
-            Unknown: { deep: [1, 2, 3] },
-            NextToken: null,
-            Sort: null,
-            LastModifiedDate: { __type: 'com.amazon.partnerintegrationapi.common#LastModifiedDate', AfterLastModifiedDate: '2025-01-01T00:00:00Z', Extra: 'x', BeforeLastModifiedDate: null },
-            LifeCycleStage: ['Prospect'],
-          };
-          const reply = await viaTarget(endpoint, 'ListOpportunities', JSON.stringify(noisy));
-          assert.equal(reply.status, 200, reply.body);
-          assertStandardHeaders(reply);
-          assert.equal(reply.body, '{"OpportunitySummaries":[]}');
-          // Other bytes (one more unknown member), so the server's read cache cannot answer in place of the handler.
-          const viaRest = await viaPath(endpoint, '/ListOpportunities', JSON.stringify({ ...noisy, Unknown2: true }));
-          assert.equal(viaRest.status, 200);
-          assert.equal(viaRest.body, reply.body);
-        },
-      );
+      const noisy = {
+        __type: 'com.amazonaws.partnercentralselling#ListOpportunitiesRequest',
+        Catalog: 'Sandbox',
+        Unknown: { deep: [1, 2, 3] },
+        NextToken: null,
+        Sort: null,
+        LastModifiedDate: { __type: 'com.amazon.partnerintegrationapi.common#LastModifiedDate', AfterLastModifiedDate: '2025-01-01T00:00:00Z', Extra: 'x', BeforeLastModifiedDate: null },
+        LifeCycleStage: ['Prospect'],
+      };
+      // Both routes; a fresh recording handler each time, so the read cache (keyed by the validated input, which
+      // is the same for both) cannot answer in place of the handler.
+      for (const send of [() => viaTarget(endpoint, 'ListOpportunities', JSON.stringify(noisy)), () => viaPath(endpoint, '/ListOpportunities', JSON.stringify({ ...noisy, Unknown2: true }))]) {
+        await withHandler(
+          'ListOpportunities',
+          (_ctx, input) => {
+            seen.push(input);
+            return { OpportunitySummaries: [] };
+          },
+          async () => {
+            const reply = await send();
+            assert.equal(reply.status, 200, reply.body);
+            assertStandardHeaders(reply);
+            assert.equal(reply.body, '{"OpportunitySummaries":[]}');
+          },
+        );
+      }
       const clean = { Catalog: 'Sandbox', LastModifiedDate: { AfterLastModifiedDate: '2025-01-01T00:00:00Z' }, LifeCycleStage: ['Prospect'] };
       assert.deepEqual(seen, [clean, clean]);
     });

@@ -46,9 +46,10 @@ async function expectRefusal(args: string[], words: readonly (string | RegExp)[]
 function makeDatabase(path: string, fillerEvents = 0): void {
   new SqliteStore({ path }).close();
   const db = new Database(path);
-  const insert = db.prepare("INSERT INTO events (id, account_id, catalog, detail_type, envelope) VALUES (?, '111111111111', 'Sandbox', 'Filler', ?)");
+  // Dated now, so the retention sweep at start-up keeps them.
+  const insert = db.prepare("INSERT INTO events (id, account_id, catalog, detail_type, envelope, time_ms) VALUES (?, '111111111111', 'Sandbox', 'Filler', ?, ?)");
   db.transaction(() => {
-    for (let i = 0; i < fillerEvents; i++) insert.run(`filler-${i}`, JSON.stringify({ filler: 'x'.repeat(500) }));
+    for (let i = 0; i < fillerEvents; i++) insert.run(`filler-${i}`, JSON.stringify({ filler: 'x'.repeat(500) }), Date.now());
   })();
   db.close(); // checkpoints the WAL into the file and removes it
 }

@@ -1,39 +1,105 @@
 // Answers of pure read operations, kept while the stored state is unchanged. A GetOpportunity that hits the
 // cache skips the database read, the view and JSON rendering — the bulk of its cost (BENCHMARKS.md). Any write,
 // by this process or another sharing the database, changes the store's epoch and empties the cache.
+//
+// Entries are keyed by a digest of the *validated* input (operation, caller, canonical JSON of the input
+// projected onto the model), not by the body: unknown members and member order do not matter to the answer, so
+// padded or reordered requests share one small key instead of each holding its whole body. Validating before the
+// lookup costs ~2–4 µs more per hit than hashing the raw body (GetOpportunity 3.2 µs vs 1.6 µs, a filtered
+// ListOpportunities 6.5 µs vs 2.1 µs, measured in-process) — small next to the HTTP work of any request, and it
+// keeps invalid requests from ever reaching the cache. The cache is bounded by bytes and evicts the least
+// recently used answers first.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../resources/idempotency.js';
 import type { Store } from '../store/store.js';
 
+/** Bookkeeping charged per entry on top of its key and answer bytes (Map slot, entry object, Buffer header). */
+const ENTRY_OVERHEAD_BYTES = 160;
+
+export const DEFAULT_READ_CACHE_BYTES = 64 * 1024 * 1024;
+
+export interface ReadCacheStats {
+  entries: number;
+  /** Charged bytes: keys, answers and a fixed per-entry overhead. */
+  bytes: number;
+  maxBytes: number;
+  /** Answers larger than this are never kept. */
+  maxEntryBytes: number;
+  /** Requests answered from the cache since start. */
+  hits: number;
+}
+
+interface Entry {
+  producer: unknown;
+  body: Buffer;
+  size: number;
+}
+
 export class ReadCache {
-  /** Each answer remembers the handler that produced it; a replaced handler (tests do this) never sees old answers. */
-  private readonly answers = new Map<string, { producer: unknown; body: Buffer }>();
+  /** Map order is recency order: a hit moves its entry to the end, eviction takes from the front. */
+  private readonly answers = new Map<string, Entry>();
+  private bytes = 0;
+  private hits = 0;
   private epoch = '';
+  private readonly maxEntryBytes: number;
 
   constructor(
     private readonly store: Store,
-    private readonly maxEntries = 10_000,
-  ) {}
+    private readonly maxBytes = DEFAULT_READ_CACHE_BYTES,
+  ) {
+    // One answer may take at most 1/16 of the budget, so a few huge lists cannot flush everything else.
+    this.maxEntryBytes = Math.floor(maxBytes / 16);
+  }
 
-  /** The cache key of a request: operation, caller and the exact body (same bytes → same validated input). */
-  static key(operation: string, accountId: string, body: string): string {
-    return `${operation}\n${accountId}\n${body}`;
+  /** The cache key of a validated request: a digest of operation, caller and canonical projected input. */
+  static key(operation: string, accountId: string, input: Record<string, unknown>): string {
+    return createHash('sha256').update(`${operation}\n${accountId}\n${canonicalJson(input)}`).digest('base64');
   }
 
   get(key: string, producer: unknown): Buffer | undefined {
     const epoch = this.store.changeEpoch();
     if (epoch !== this.epoch) {
-      this.answers.clear();
+      this.clear();
       this.epoch = epoch;
       return undefined;
     }
     const entry = this.answers.get(key);
-    return entry !== undefined && entry.producer === producer ? entry.body : undefined;
+    // Each answer remembers the handler that produced it; a replaced handler (tests do this) never sees old answers.
+    if (entry === undefined || entry.producer !== producer) return undefined;
+    this.answers.delete(key);
+    this.answers.set(key, entry);
+    this.hits++;
+    return entry.body;
   }
 
   /** Stores an answer computed under `epoch` (read before the handler ran), unless state changed since. */
   set(key: string, producer: unknown, epoch: string, body: string): void {
     if (epoch !== this.store.changeEpoch() || epoch !== this.epoch) return;
-    if (this.answers.size >= this.maxEntries) this.answers.clear();
     // Kept encoded: a hit then writes the bytes without encoding the text again.
-    this.answers.set(key, { producer, body: Buffer.from(body) });
+    const encoded = Buffer.from(body);
+    const size = key.length + encoded.length + ENTRY_OVERHEAD_BYTES;
+    if (size > this.maxEntryBytes) return;
+    const previous = this.answers.get(key);
+    if (previous !== undefined) {
+      this.answers.delete(key);
+      this.bytes -= previous.size;
+    }
+    while (this.bytes + size > this.maxBytes) {
+      const oldest = this.answers.entries().next();
+      if (oldest.done) break;
+      this.answers.delete(oldest.value[0]);
+      this.bytes -= oldest.value[1].size;
+    }
+    this.answers.set(key, { producer, body: encoded, size });
+    this.bytes += size;
+  }
+
+  stats(): ReadCacheStats {
+    return { entries: this.answers.size, bytes: this.bytes, maxBytes: this.maxBytes, maxEntryBytes: this.maxEntryBytes, hits: this.hits };
+  }
+
+  private clear(): void {
+    this.answers.clear();
+    this.bytes = 0;
   }
 }

@@ -12,6 +12,7 @@ import type {
   CollectionSpec,
   ColumnValue,
   EventQuery,
+  EventRetention,
   IdempotencyRecord,
   IdempotencyScope,
   Store,
@@ -143,6 +144,7 @@ export class SqliteStore implements Store {
   private readonly tx: Transaction;
   private readonly stmts: Record<string, Statement>;
   private readonly writeTransaction: <T>(fn: () => T) => T;
+  private readonly housekeepingTransaction: <T>(fn: () => T) => T;
   private readonly dataVersion: Statement;
   private localWrites = 0;
   private epochCheckedThisTick = false;
@@ -171,7 +173,14 @@ export class SqliteStore implements Store {
       putIdem: this.db.prepare(
         'INSERT OR REPLACE INTO idempotency (account_id, catalog, operation, client_token, request_hash, response, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      appendEvent: this.db.prepare('INSERT INTO events (id, account_id, catalog, detail_type, available_at_ms, envelope) VALUES (?, ?, ?, ?, ?, ?)'),
+      appendEvent: this.db.prepare('INSERT INTO events (id, account_id, catalog, detail_type, available_at_ms, time_ms, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      // Retention batches: rows picked through an index, oldest first, so a batch costs O(limit).
+      purgeIdem: this.db.prepare(
+        'DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency WHERE created_at_ms <= ? ORDER BY created_at_ms LIMIT ?)',
+      ),
+      purgeEventsBefore: this.db.prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE time_ms < ? ORDER BY time_ms LIMIT ?)'),
+      purgeOldestEvents: this.db.prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?)'),
+      outboxSize: this.db.prepare('SELECT n FROM outbox_size').pluck(),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
     };
@@ -188,7 +197,8 @@ export class SqliteStore implements Store {
       },
       appendEvent: (e: EventEnvelope, availableAtMs = 0) => {
         const catalog = typeof e.detail.catalog === 'string' ? e.detail.catalog : null;
-        this.stmts.appendEvent!.run(e.id, e.account, catalog, e['detail-type'], availableAtMs, JSON.stringify(e));
+        const timeMs = Date.parse(e.time);
+        this.stmts.appendEvent!.run(e.id, e.account, catalog, e['detail-type'], availableAtMs, Number.isNaN(timeMs) ? 0 : timeMs, JSON.stringify(e));
       },
       getMeta: (key) => this.stmts.getMeta!.get(key) as string | undefined,
       setMeta: (key, value) => {
@@ -196,6 +206,9 @@ export class SqliteStore implements Store {
       },
     };
     const txn = this.db.transaction((fn: () => unknown) => fn());
+    // Retention deletes only idempotency records and events, which no cached read answer depends on, so they
+    // do not count as writes for the read cache's epoch.
+    this.housekeepingTransaction = <T>(fn: () => T): T => txn.immediate(fn) as T;
     this.writeTransaction = <T>(fn: () => T): T => {
       try {
         const result = txn.immediate(fn) as T;
@@ -369,6 +382,22 @@ export class SqliteStore implements Store {
 
   eventSeq(eventId: string): number | undefined {
     return this.db.prepare('SELECT seq FROM events WHERE id = ?').pluck().get(eventId) as number | undefined;
+  }
+
+  purgeIdempotency(createdAtOrBeforeMs: number, limit: number): number {
+    return this.housekeepingTransaction(() => this.stmts.purgeIdem!.run(createdAtOrBeforeMs, limit).changes);
+  }
+
+  purgeEvents(retention: EventRetention, limit: number): number {
+    return this.housekeepingTransaction(() => {
+      let deleted = 0;
+      if (retention.before !== undefined) deleted += this.stmts.purgeEventsBefore!.run(retention.before, limit).changes;
+      if (retention.keepLatest !== undefined && deleted < limit) {
+        const excess = (this.stmts.outboxSize!.get() as number) - retention.keepLatest;
+        if (excess > 0) deleted += this.stmts.purgeOldestEvents!.run(Math.min(excess, limit - deleted)).changes;
+      }
+      return deleted;
+    });
   }
 
   reset(scope: { accountId?: string; catalog?: string } = {}): void {

@@ -38,6 +38,13 @@ export interface EventQuery {
   limit: number;
 }
 
+export interface EventRetention {
+  /** Events whose time is earlier than this instant (ms, business clock) go. */
+  before?: number;
+  /** Only the newest this many events stay. */
+  keepLatest?: number;
+}
+
 export interface Transaction {
   collection<T>(spec: CollectionSpec<T>): Collection<T>;
   nextSequence(kind: string): number;
@@ -66,6 +73,17 @@ export interface Store {
   events(query: EventQuery): StoredEvent[];
   /** Position of an event in the outbox, by event id. */
   eventSeq(eventId: string): number | undefined;
+  /**
+   * Retention: deletes at most `limit` idempotency records created at or before `createdAtOrBeforeMs` (business
+   * time), oldest first, in one short write transaction. Returns how many it deleted; fewer than `limit` means
+   * none are left.
+   */
+  purgeIdempotency(createdAtOrBeforeMs: number, limit: number): number;
+  /**
+   * Retention: deletes at most `limit` events, oldest first, among those dated before `before` (business time)
+   * or beyond the newest `keepLatest`, in one short write transaction. Returns how many it deleted.
+   */
+  purgeEvents(retention: EventRetention, limit: number): number;
   /** Deletes all state, or the state of one account and/or catalog. */
   reset(scope?: { accountId?: string; catalog?: string }): void;
   /** Where the data lives, for logs and the control plane. */

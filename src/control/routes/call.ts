@@ -22,7 +22,7 @@ export const callRoute: ControlRoute = {
       const input = body.input ?? {};
       try {
         const caller = { accountId: body.account, accountSource: 'control-plane' as const };
-        const rendered = (await services.runOperation(body.operation, caller, input, JSON.stringify(input), requestId)).toString('utf8');
+        const rendered = (await services.runOperation(body.operation, caller, input, requestId)).toString('utf8');
         return ok({ status: 200, requestId, output: rendered === '' ? {} : (JSON.parse(rendered) as unknown) });
       } catch (err) {
         let apiError: ApiError;

@@ -21,8 +21,10 @@ export function applyClock(services: Services, state: ClockState): void {
     services.clock.restore(previous);
     throw err;
   }
+  // Moving the clock can expire invitations, make delayed tasks due and put records past their retention.
   expireDueInvitations(services);
   services.tasks.schedule();
+  services.retention.request();
 }
 
 /** Runs one step on the draft clock; a step that would leave the representable range is refused, naming `field`. */

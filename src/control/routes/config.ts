@@ -36,6 +36,9 @@ function configView(services: Services) {
     maxBodyBytes: o.maxBodyBytes,
     idempotencyTtlMs: o.idempotencyTtlMs,
     invitationTtlMs: o.invitationTtlMs,
+    eventRetentionMs: o.eventRetentionMs,
+    eventRetentionCount: o.eventRetentionCount,
+    readCacheBytes: o.readCacheBytes,
     ...services.runtime,
   };
 }
