@@ -2,9 +2,12 @@
 // the part that the control plane may change at run time.
 import type { AuthMode, CredentialEntry } from './auth/authenticate.js';
 import type { ReasonCode } from './model/generated/types.js';
+import type { QuotaOverrides } from './throttling/quotas.js';
 
 export type TaskProgression = 'immediate' | 'async';
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+/** `aws`: AWS's documented request quotas apply (decision 23); `off`: nothing is throttled. */
+export type ThrottlingMode = 'aws' | 'off';
 
 /** Settings the control plane can read and change while the server runs (`/_emulator/config`). */
 export interface RuntimeConfig {
@@ -18,6 +21,7 @@ export interface RuntimeConfig {
   forcedTaskFailure: { reasonCode: ReasonCode; message: string } | null;
   /** Delay before a simulated AWS referral's invitation appears (decision 16). */
   referralDelayMs: number;
+  throttling: ThrottlingMode;
 }
 
 export interface ServerOptions {
@@ -48,6 +52,11 @@ export interface ServerOptions {
   idempotencyTtlMs: number;
   /** Invitations expire this long after they are sent (decision 18). */
   invitationTtlMs: number;
+  /**
+   * A testing knob, not a CLI flag: replaces the numbers of some quota classes (e.g. a daily write quota of 3)
+   * so a test can reach a limit cheaply. Null keeps AWS's numbers.
+   */
+  throttlingQuotas: QuotaOverrides | null;
 }
 
 /** Upper bound of `taskDelayMs` and `referralDelayMs`: ten years of business time is more than any test waits. */
@@ -77,6 +86,7 @@ export function defaultOptions(): ServerOptions {
       taskPolls: null,
       forcedTaskFailure: null,
       referralDelayMs: 0,
+      throttling: 'off',
     },
     maxBodyBytes: 5 * 1024 * 1024,
     headerTimeoutMs: 10_000,
@@ -84,5 +94,6 @@ export function defaultOptions(): ServerOptions {
     allowUnsignedPayload: false,
     idempotencyTtlMs: 24 * 3600 * 1000,
     invitationTtlMs: 15 * 24 * 3600 * 1000,
+    throttlingQuotas: null,
   };
 }

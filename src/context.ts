@@ -12,6 +12,8 @@ import type { Catalog } from './store/records.js';
 import type { Store } from './store/store.js';
 import type { TaskRunner } from './tasks/runner.js';
 import type { AccountDirectory } from './accounts.js';
+import type { FaultRules } from './faults/rules.js';
+import type { Throttle } from './throttling/quotas.js';
 
 export interface Services {
   store: Store;
@@ -23,6 +25,10 @@ export interface Services {
   options: ServerOptions;
   runtime: RuntimeConfig;
   log: Logger;
+  /** Fault-injection rules (`/_emulator/faults`). */
+  faults: FaultRules;
+  /** Request quota counters, consulted when `runtime.throttling` is `aws`. */
+  throttle: Throttle;
 }
 
 export interface RequestContext {

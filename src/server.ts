@@ -2,6 +2,7 @@
 // validation → resource handler → protocol (render). Also builds the services and starts the task runner.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { AccountDirectory } from './accounts.js';
@@ -10,8 +11,9 @@ import { authenticateRequest, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
 import type { RequestContext, Services } from './context.js';
-import { ApiError, InternalServerException, NotImplementedException } from './errors.js';
+import { ApiError, InternalServerException, NotImplementedException, ThrottlingException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
+import { FaultRules, InjectedFault } from './faults/rules.js';
 import { IdSource } from './ids.js';
 import { createLogger } from './log.js';
 import { handleControl, CONTROL_PREFIX } from './control/control-plane.js';
@@ -28,6 +30,7 @@ import type { Catalog } from './store/records.js';
 import { databaseFailure, listenFailure, openCheckedStore } from './startup.js';
 import type { Store } from './store/store.js';
 import { TaskRunner } from './tasks/runner.js';
+import { Throttle } from './throttling/quotas.js';
 import { registerTasks } from './tasks/index.js';
 
 export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & { runtime?: Partial<RuntimeConfig> };
@@ -77,6 +80,8 @@ function buildServices(store: Store, options: ServerOptions): Services {
     options,
     runtime,
     log,
+    faults: new FaultRules(seed),
+    throttle: new Throttle(options.throttlingQuotas),
   };
   registerTasks(services);
   return services;
@@ -114,6 +119,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   };
 
   const readCache = new ReadCache(store);
+  const runtime = services.runtime;
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string) {
     let routing: Routing = path === '/' || path === '' ? 'awsJson' : 'rest';
@@ -127,10 +133,15 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       // Only strict mode verifies a signature asynchronously; the other modes answer without a promise.
       const checked = authenticateRequest({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
       const caller = checked instanceof Promise ? await checked : checked;
+      // Quotas are enforced at the front end, as AWS does: before validation, so invalid requests count too.
+      if (runtime.throttling === 'aws' && !services.throttle.admit(caller.accountId, route.operation, services.clock.now())) {
+        throw new ThrottlingException('Rate exceeded');
+      }
       const handler = handlers[route.operation] as
         | ((ctx: RequestContext, input: Record<string, unknown>) => unknown)
         | undefined;
-      const cacheKey = handler && pureReadOperations.has(route.operation) ? ReadCache.key(route.operation, caller.accountId, text) : null;
+      // While fault rules exist, every read goes through validation and the rules (no cached answers).
+      const cacheKey = handler && services.faults.empty && pureReadOperations.has(route.operation) ? ReadCache.key(route.operation, caller.accountId, text) : null;
       const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
       if (cached !== undefined) {
         sendRendered(res, requestId, routing, cached);
@@ -138,6 +149,13 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       }
       const input = validateInput(route.operation, raw);
       const catalog = catalogOf(input);
+      // A fault answers a valid request instead of its handler, so it changes nothing.
+      const fault = services.faults.empty ? undefined : services.faults.match(route.operation, caller.accountId, catalog);
+      if (fault) {
+        if (fault.latencyMs) await sleep(fault.latencyMs);
+        if (res.destroyed) return;
+        if (fault.error) throw new InjectedFault(fault.error.code, fault.error.status, fault.error.message);
+      }
       if (!handler) throw new NotImplementedException(route.operation);
       const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog, services, sent: raw };
       const epoch = store.changeEpoch();

@@ -1,14 +1,15 @@
 // The emulator's own API under /_emulator/ (never part of AWS's surface): health, reset, clock, config,
-// events and simulations, one module per route under routes/. Plain JSON in and out; errors are
+// events, simulations and fault rules, one module per route under routes/. Plain JSON in and out; errors are
 // {"error": "..."} with a 4xx status.
 import { controlRouter } from './router.js';
 import { clockRoute } from './routes/clock.js';
 import { configRoute } from './routes/config.js';
 import { eventsRoute } from './routes/events.js';
+import { faultRoute, faultsRoute } from './routes/faults.js';
 import { healthRoute } from './routes/health.js';
 import { invitationsRoute } from './routes/invitations.js';
 import { resetRoute } from './routes/reset.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 
-export const handleControl = controlRouter([healthRoute, resetRoute, clockRoute, configRoute, eventsRoute, invitationsRoute]);
+export const handleControl = controlRouter([healthRoute, resetRoute, clockRoute, configRoute, eventsRoute, invitationsRoute, faultsRoute, faultRoute]);

@@ -13,6 +13,7 @@ const CONFIG_BODY = {
   taskDelayMs: { type: 'duration', min: 0, max: MAX_DELAY_MS },
   taskPolls: { type: 'integer', min: 1, max: MAX_TASK_POLLS, nullable: true },
   referralDelayMs: { type: 'duration', min: 0, max: MAX_DELAY_MS },
+  throttling: { type: 'string', values: ['aws', 'off'] },
   forcedTaskFailure: {
     type: 'object',
     nullable: true,
@@ -37,6 +38,8 @@ function configView(services: Services) {
     idempotencyTtlMs: o.idempotencyTtlMs,
     invitationTtlMs: o.invitationTtlMs,
     ...services.runtime,
+    // `throttling` (from runtime) says whether these apply.
+    throttlingQuotas: services.throttle.quotas(),
   };
 }
 
@@ -51,6 +54,11 @@ export const configRoute: ControlRoute = {
       if (body.taskDelayMs !== undefined) rt.taskDelayMs = body.taskDelayMs;
       if (body.taskPolls !== undefined) rt.taskPolls = body.taskPolls;
       if (body.referralDelayMs !== undefined) rt.referralDelayMs = body.referralDelayMs;
+      if (body.throttling !== undefined && body.throttling !== rt.throttling) {
+        // Switching throttling on (or off) starts every account's counters afresh.
+        rt.throttling = body.throttling;
+        services.throttle.reset();
+      }
       if (body.forcedTaskFailure !== undefined) {
         const f = body.forcedTaskFailure;
         // The schema admits only the model's ReasonCode values.
