@@ -73,8 +73,9 @@ class TokenBucket {
   }
 
   hasToken(nowMs: number): boolean {
-    // A clock moved backwards refills nothing; counting resumes from the new time.
-    if (nowMs > this.lastMs) this.tokens = Math.min(this.capacity, this.tokens + ((nowMs - this.lastMs) * this.capacity) / 1000);
+    // A clock moved backwards starts the bucket afresh, as it does the daily window.
+    if (nowMs < this.lastMs) this.tokens = this.capacity;
+    else this.tokens = Math.min(this.capacity, this.tokens + ((nowMs - this.lastMs) * this.capacity) / 1000);
     this.lastMs = nowMs;
     return this.tokens >= 1;
   }
