@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateOpportunityCommand, ListOpportunitiesCommand, PartnerCentralSellingClient } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
-import { callRaw, clientFor, control, controlOk, eventsOf, rawRequest, sdkError, startTestServer } from './helpers.js';
+import { callRaw, clientFor, control, controlOk, eventsOf, pollUntil, rawRequest, sdkError, startTestServer } from './helpers.js';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -96,13 +96,14 @@ describe('fault injection', () => {
   });
 
   it('a latency rule delays the answer, which is then the normal one', async () => {
-    await addFault(server.endpoint, { operation: 'ListOpportunities', account: A, latencyMs: '400ms' });
+    const rule = await addFault(server.endpoint, { operation: 'ListOpportunities', account: A, latencyMs: '1s' });
     const order: string[] = [];
     const slow = a.send(new ListOpportunitiesCommand({ Catalog: 'Sandbox' })).then((out) => {
       order.push('delayed');
       return out;
     });
-    // Sent after the delayed request, answered before it.
+    // Once the delayed request is waiting in the server, another one is sent; it is answered first.
+    await pollUntil(async () => ((await controlOk(server.endpoint, `faults/${rule.id}`)).fired === 1 ? true : undefined));
     await b.send(new ListOpportunitiesCommand({ Catalog: 'Sandbox' })).then(() => order.push('prompt'));
     const out = await slow;
     assert.deepEqual(out.OpportunitySummaries, []);

@@ -13,7 +13,6 @@ const CONFIG_BODY = {
   taskDelayMs: { type: 'duration', min: 0, max: MAX_DELAY_MS },
   taskPolls: { type: 'integer', min: 1, max: MAX_TASK_POLLS, nullable: true },
   referralDelayMs: { type: 'duration', min: 0, max: MAX_DELAY_MS },
-  throttling: { type: 'string', values: ['aws', 'off'] },
   forcedTaskFailure: {
     type: 'object',
     nullable: true,
@@ -22,6 +21,7 @@ const CONFIG_BODY = {
       message: { type: 'string', minLength: 1, maxLength: 1000, required: true },
     },
   },
+  throttling: { type: 'string', values: ['aws', 'off'] },
 } as const;
 
 function configView(services: Services) {
