@@ -152,7 +152,8 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       // A fault answers a valid request instead of its handler, so it changes nothing.
       const fault = services.faults.empty ? undefined : services.faults.match(route.operation, caller.accountId, catalog);
       if (fault) {
-        if (fault.latencyMs) await sleep(fault.latencyMs);
+        // Unreferenced: a waiting fault never holds a closing process open.
+        if (fault.latencyMs) await sleep(fault.latencyMs, undefined, { ref: false });
         if (res.destroyed) return;
         if (fault.error) throw new InjectedFault(fault.error.code, fault.error.status, fault.error.message);
       }
