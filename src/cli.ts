@@ -26,6 +26,7 @@ Options:
   --task-polls <n>            with async progression: complete a task on its n-th read instead of by time
   --event-retention <dur|off> keep events this long by the business clock, e.g. 30d, 12h (default 30d)
   --event-retention-count <n|off>  keep at most the newest n events (default 1000000)
+  --throttling <mode>         aws | off: AWS's documented request quotas per account (default off)
   --seed <text>               seed the identifier source so runs are reproducible
   --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info)
   -h, --help                  show this help
@@ -93,6 +94,7 @@ function parseArgs(argv: string[]): StartOptions {
         options.eventRetentionCount = n;
         break;
       }
+      case '--throttling': runtime.throttling = value() as 'aws' | 'off'; break;
       case '--seed': options.seed = value(); break;
       case '--log-level': options.logLevel = value() as LogLevel; break;
       case '-h':
@@ -106,6 +108,7 @@ function parseArgs(argv: string[]): StartOptions {
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) throw new UsageError('--port must be 0–65535');
   if (options.auth !== undefined && !['off', 'structural', 'strict'].includes(options.auth)) throw new UsageError('--auth must be off, structural or strict');
   if (runtime.taskProgression !== undefined && !['immediate', 'async'].includes(runtime.taskProgression)) throw new UsageError('--task-progression must be immediate or async');
+  if (runtime.throttling !== undefined && !['aws', 'off'].includes(runtime.throttling)) throw new UsageError('--throttling must be aws or off');
   if (runtime.taskPolls !== undefined && runtime.taskPolls !== null && (!Number.isInteger(runtime.taskPolls) || runtime.taskPolls < 1 || runtime.taskPolls > MAX_TASK_POLLS)) throw new UsageError(`--task-polls must be an integer from 1 to ${MAX_TASK_POLLS}`);
   if (options.logLevel !== undefined && !['silent', 'error', 'warn', 'info', 'debug'].includes(options.logLevel)) throw new UsageError('--log-level must be silent, error, warn, info or debug');
   if (options.defaultAccountId !== undefined && !/^\d{12}$/.test(options.defaultAccountId)) throw new UsageError('--default-account must be 12 digits');

@@ -2,9 +2,12 @@
 // the part that the control plane may change at run time.
 import type { AuthMode, CredentialEntry } from './auth/authenticate.js';
 import type { ReasonCode } from './model/generated/types.js';
+import type { QuotaOverrides } from './throttling/quotas.js';
 
 export type TaskProgression = 'immediate' | 'async';
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+/** `aws`: AWS's documented request quotas apply (decision 23); `off`: nothing is throttled. */
+export type ThrottlingMode = 'aws' | 'off';
 
 /** Settings the control plane can read and change while the server runs (`/_emulator/config`). */
 export interface RuntimeConfig {
@@ -18,6 +21,7 @@ export interface RuntimeConfig {
   forcedTaskFailure: { reasonCode: ReasonCode; message: string } | null;
   /** Delay before a simulated AWS referral's invitation appears (decision 16). */
   referralDelayMs: number;
+  throttling: ThrottlingMode;
 }
 
 export interface ServerOptions {
@@ -54,6 +58,11 @@ export interface ServerOptions {
   eventRetentionCount: number | null;
   /** Budget of the read cache in bytes (keys and answers). */
   readCacheBytes: number;
+  /**
+   * A testing knob, not a CLI flag: replaces the numbers of some quota classes (e.g. a daily write quota of 3)
+   * so a test can reach a limit cheaply. Null keeps AWS's numbers.
+   */
+  throttlingQuotas: QuotaOverrides | null;
 }
 
 /** Upper bound of `taskDelayMs` and `referralDelayMs`: ten years of business time is more than any test waits. */
@@ -83,6 +92,7 @@ export function defaultOptions(): ServerOptions {
       taskPolls: null,
       forcedTaskFailure: null,
       referralDelayMs: 0,
+      throttling: 'off',
     },
     maxBodyBytes: 5 * 1024 * 1024,
     headerTimeoutMs: 10_000,
@@ -93,5 +103,6 @@ export function defaultOptions(): ServerOptions {
     eventRetentionMs: 30 * 24 * 3600 * 1000,
     eventRetentionCount: 1_000_000,
     readCacheBytes: 64 * 1024 * 1024,
+    throttlingQuotas: null,
   };
 }

@@ -13,6 +13,8 @@ import type { RetentionSweeper } from './retention.js';
 import type { Store } from './store/store.js';
 import type { TaskRunner } from './tasks/runner.js';
 import type { AccountDirectory } from './accounts.js';
+import type { FaultRules } from './faults/rules.js';
+import type { Throttle } from './throttling/quotas.js';
 
 export interface Services {
   store: Store;
@@ -28,6 +30,10 @@ export interface Services {
   log: Logger;
   /** The API pipeline after authentication (validation, handler, rendering), acting as `caller`; set by the server. */
   runOperation: OperationRunner;
+  /** Fault-injection rules (`/_emulator/faults`). */
+  faults: FaultRules;
+  /** Request quota counters, consulted when `runtime.throttling` is `aws`. */
+  throttle: Throttle;
 }
 
 /** Answers the rendered output (empty for operations without one) or throws, an ApiError for AWS-shaped refusals. */

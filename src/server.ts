@@ -2,6 +2,7 @@
 // validation → resource handler → protocol (render). Also builds the services and starts the task runner.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { AccountDirectory } from './accounts.js';
@@ -10,8 +11,9 @@ import { authenticateRequest, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
 import type { OperationRunner, RequestContext, Services } from './context.js';
-import { ApiError, InternalServerException, NotImplementedException } from './errors.js';
+import { ApiError, InternalServerException, NotImplementedException, ThrottlingException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
+import { FaultRules, InjectedFault } from './faults/rules.js';
 import { IdSource } from './ids.js';
 import { createLogger } from './log.js';
 import { handleControl, CONTROL_PREFIX } from './control/control-plane.js';
@@ -29,6 +31,7 @@ import { RetentionSweeper } from './retention.js';
 import { databaseFailure, listenFailure, openCheckedStore } from './startup.js';
 import type { Store } from './store/store.js';
 import { TaskRunner } from './tasks/runner.js';
+import { Throttle } from './throttling/quotas.js';
 import { registerTasks } from './tasks/index.js';
 
 export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & { runtime?: Partial<RuntimeConfig> };
@@ -82,6 +85,8 @@ function buildServices(store: Store, options: ServerOptions): Services {
     runtime,
     log,
     runOperation: () => Promise.reject(new Error('the API pipeline is not built yet')),
+    faults: new FaultRules(seed),
+    throttle: new Throttle(options.throttlingQuotas),
   };
   registerTasks(services);
   return services;
@@ -119,6 +124,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   };
 
   const readCache = new ReadCache(store, options.readCacheBytes);
+  const runtime = services.runtime;
 
   /**
    * Everything after authentication: the read cache, validation, the handler and rendering. Answers the rendered
@@ -127,11 +133,19 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   const runOperation: OperationRunner = async (operation, caller, raw, requestId) => {
     const handler = handlers[operation] as ((ctx: RequestContext, input: Record<string, unknown>) => unknown) | undefined;
     const input = validateInput(operation, raw);
-    // Keyed by the validated input, so padding a request with unknown members cannot grow the cache.
-    const cacheKey = handler && pureReadOperations.has(operation) ? ReadCache.key(operation, caller.accountId, input) : null;
+    // Keyed by the validated input, so padding a request with unknown members cannot grow the cache. While fault
+    // rules exist, every read goes through the rules (no cached answers).
+    const cacheKey = handler && services.faults.empty && pureReadOperations.has(operation) ? ReadCache.key(operation, caller.accountId, input) : null;
     const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
     if (cached !== undefined) return cached;
     const catalog = catalogOf(input);
+    // A fault answers a valid request instead of its handler, so it changes nothing.
+    const fault = services.faults.empty ? undefined : services.faults.match(operation, caller.accountId, catalog);
+    if (fault) {
+      // Unreferenced: a waiting fault never holds a closing process open.
+      if (fault.latencyMs) await sleep(fault.latencyMs, undefined, { ref: false });
+      if (fault.error) throw new InjectedFault(fault.error.code, fault.error.status, fault.error.message);
+    }
     if (!handler) throw new NotImplementedException(operation);
     const ctx: RequestContext = { operation, requestId, caller, accountId: caller.accountId, catalog, services, sent: raw };
     const epoch = store.changeEpoch();
@@ -154,6 +168,10 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       // Only strict mode verifies a signature asynchronously; the other modes answer without a promise.
       const checked = authenticateRequest({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
       const caller = checked instanceof Promise ? await checked : checked;
+      // Quotas are enforced at the front end, as AWS does: before validation, so invalid requests count too.
+      if (runtime.throttling === 'aws' && !services.throttle.admit(caller.accountId, route.operation, services.clock.now())) {
+        throw new ThrottlingException('Rate exceeded');
+      }
       const rendered = await runOperation(route.operation, caller, raw, requestId);
       sendRendered(res, requestId, routing, rendered);
       if (log.enabled('debug')) log.debug(`${requestId} ${route.operation} ${caller.accountId} -> 200`);

@@ -89,7 +89,7 @@ describe('control-plane validation', () => {
     assert.equal(res.status, 400);
     assert.equal(
       res.json().error,
-      "Unknown key 'taskprogression' (did you mean 'taskProgression'?); accepted keys: taskProgression, taskDelayMs, taskPolls, referralDelayMs, forcedTaskFailure.",
+      "Unknown key 'taskprogression' (did you mean 'taskProgression'?); accepted keys: taskProgression, taskDelayMs, taskPolls, referralDelayMs, forcedTaskFailure, throttling.",
     );
     assert.deepEqual(await controlOk(endpoint, 'config'), before);
   });
@@ -127,6 +127,9 @@ describe('control-plane validation', () => {
       ['forcedTaskFailure.message', { reasonCode: 'InternalError', message: 'x'.repeat(1001) }],
       ['forcedTaskFailure.message', { reasonCode: 'InternalError' }],
       ['forcedTaskFailure.extra', { reasonCode: 'InternalError', message: 'x', extra: 1 }],
+      ['throttling', 'AWS'],
+      ['throttling', true],
+      ['throttling', null],
     ];
     for (const [field, value] of cases) {
       const top = field.split('.')[0]!;

@@ -1,13 +1,14 @@
 // The emulator's own API under /_emulator/ (never part of AWS's surface): health, reset, clock, config,
-// events, simulations, accounts, API calls without signing, and the web console's files; one module per route
-// under routes/. Plain JSON in and out (except the console's files); errors are {"error": "..."} with a 4xx
-// status.
+// events, simulations, fault rules, accounts, API calls without signing, and the web console's files; one
+// module per route under routes/. Plain JSON in and out (except the console's files); errors are
+// {"error": "..."} with a 4xx status.
 import { controlRouter } from './router.js';
 import { accountsRoute } from './routes/accounts.js';
 import { callRoute } from './routes/call.js';
 import { clockRoute } from './routes/clock.js';
 import { configRoute } from './routes/config.js';
 import { eventsRoute } from './routes/events.js';
+import { faultRoute, faultsRoute } from './routes/faults.js';
 import { healthRoute } from './routes/health.js';
 import { invitationsRoute } from './routes/invitations.js';
 import { resetRoute } from './routes/reset.js';
@@ -15,4 +16,4 @@ import { uiRoute } from './routes/ui.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 
-export const handleControl = controlRouter([healthRoute, resetRoute, clockRoute, configRoute, eventsRoute, invitationsRoute, accountsRoute, callRoute, uiRoute]);
+export const handleControl = controlRouter([healthRoute, resetRoute, clockRoute, configRoute, eventsRoute, invitationsRoute, faultsRoute, faultRoute, accountsRoute, callRoute, uiRoute]);

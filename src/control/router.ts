@@ -23,6 +23,8 @@ export class ControlError extends Error {
 export interface ControlCall<Query, Body> {
   query: Query;
   body: Body;
+  /** The last path segment of a route declared as `…/{id}` (percent-decoded); '' otherwise. */
+  id: string;
   req: IncomingMessage;
   services: Services;
   /** The request path as sent (for prefix routes: the part after the prefix is theirs to interpret). */
@@ -44,11 +46,16 @@ export interface MethodHandler {
   handle(call: ControlCall<unknown, unknown>): ControlAnswer | Promise<ControlAnswer>;
 }
 
-const METHODS = ['GET', 'POST'] as const;
+const METHODS = ['GET', 'POST', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 
-/** `paths` match exactly (trailing slashes ignored); `prefix` (ending in '/') matches every path under it. */
+/**
+ * `paths` match exactly (trailing slashes ignored), except that a path ending in `/{id}` matches any one further
+ * segment (the `id`); `prefix` (ending in '/') matches every path under it.
+ */
 export type ControlRoute = { paths: readonly string[]; prefix?: string } & { [M in Method]?: MethodHandler };
+
+const ID_SUFFIX = '/{id}';
 
 /** Declares a handler; its `query` and `body` arrive typed by their schemas. */
 export function handler<Q extends Schema = Record<never, never>, B extends Schema = Record<never, never>>(def: {
@@ -91,18 +98,38 @@ export type ControlEntry = (
 export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
   const byPath = new Map<string, ControlRoute>();
   const prefixed = routes.filter((route) => route.prefix !== undefined);
+  /** Routes declared as `<parent>/{id}`, by parent path. */
+  const byParent = new Map<string, ControlRoute>();
   for (const route of routes) {
     for (const path of route.paths) {
-      if (byPath.has(path)) throw new Error(`control route ${path} is declared twice`);
-      byPath.set(path, route);
+      const table = path.endsWith(ID_SUFFIX) ? byParent : byPath;
+      const key = path.endsWith(ID_SUFFIX) ? path.slice(0, -ID_SUFFIX.length) : path;
+      if (table.has(key)) throw new Error(`control route ${path} is declared twice`);
+      table.set(key, route);
+    }
+  }
+
+  /** The route for `path` and the id segment it carries ('' for exact paths). */
+  function lookup(path: string): { route: ControlRoute; id: string } | undefined {
+    const exact = byPath.get(path);
+    if (exact) return { route: exact, id: '' };
+    const slash = path.lastIndexOf('/');
+    const parent = slash > 0 ? byParent.get(path.slice(0, slash)) : undefined;
+    if (!parent) return undefined;
+    try {
+      return { route: parent, id: decodeURIComponent(path.slice(slash + 1)) };
+    } catch {
+      return undefined; // malformed percent-encoding: no such resource
     }
   }
 
   return async function handleControl(req, res, path, query, services, requestId) {
     const headers = { 'x-amzn-RequestId': requestId };
     try {
-      const route = prefixed.find((r) => path.startsWith(r.prefix!)) ?? byPath.get(withoutTrailingSlashes(path));
-      if (!route) throw new ControlError(404, `No control-plane route ${req.method} ${path}. See the README for /_emulator endpoints.`);
+      const prefixedRoute = prefixed.find((r) => path.startsWith(r.prefix!));
+      const found = prefixedRoute ? { route: prefixedRoute, id: '' } : lookup(withoutTrailingSlashes(path));
+      if (!found) throw new ControlError(404, `No control-plane route ${req.method} ${path}. See the README for /_emulator endpoints.`);
+      const { route } = found;
       const method = METHODS.find((m) => m === req.method);
       const target = method && route[method];
       if (!target) {
@@ -113,7 +140,7 @@ export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
       }
       const checkedQuery = checkQuery(target.query, new URLSearchParams(query));
       const checkedBody = method === 'POST' ? checkObject(target.body, parseJsonBody(await readBody(req, services.options.maxBodyBytes, services.options.bodyTimeoutMs))) : {};
-      const answer = await target.handle({ query: checkedQuery, body: checkedBody, req, services, path, requestId });
+      const answer = await target.handle({ query: checkedQuery, body: checkedBody, id: found.id, req, services, path, requestId });
       if (answer.body instanceof Buffer) sendBytes(res, answer.status, { ...headers, ...answer.headers }, answer.body);
       else sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
     } catch (err) {

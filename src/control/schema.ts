@@ -24,6 +24,8 @@ export type FieldSpec = Common &
       }
     | { type: 'boolean' }
     | { type: 'integer'; min: number; max: number }
+    /** A finite JSON number; `exclusiveMin` refuses the minimum itself (e.g. a probability above 0). */
+    | { type: 'number'; min: number; max: number; exclusiveMin?: boolean }
     /** `"15d"`, `"2h"`, `"500ms"` or a number of milliseconds; parsed to milliseconds. */
     | { type: 'duration'; min: number; max: number }
     /** An RFC 3339 date-time within the business clock's range; parsed to ms since the epoch. */
@@ -40,7 +42,7 @@ type ValueOf<F> = F extends { type: 'string'; values: readonly (infer V)[] }
     ? string
     : F extends { type: 'boolean' }
       ? boolean
-      : F extends { type: 'integer' | 'duration' | 'instant' }
+      : F extends { type: 'integer' | 'number' | 'duration' | 'instant' }
         ? number
         : F extends { type: 'object'; fields: infer S extends Schema }
           ? Checked<S>
@@ -107,6 +109,12 @@ function checkField(name: string, spec: FieldSpec, value: unknown, problems: str
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
         problems.push(`${at} must be an integer from ${spec.min} to ${spec.max}${orNull}.`);
+      }
+      return value;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < spec.min || value > spec.max || (spec.exclusiveMin === true && value === spec.min)) {
+        const lower = spec.exclusiveMin === true ? `above ${spec.min}` : `from ${spec.min}`;
+        problems.push(`${at} must be a number ${lower} up to ${spec.max}${orNull}.`);
       }
       return value;
     case 'duration': {

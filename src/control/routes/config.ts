@@ -21,6 +21,7 @@ const CONFIG_BODY = {
       message: { type: 'string', minLength: 1, maxLength: 1000, required: true },
     },
   },
+  throttling: { type: 'string', values: ['aws', 'off'] },
 } as const;
 
 function configView(services: Services) {
@@ -40,6 +41,8 @@ function configView(services: Services) {
     eventRetentionCount: o.eventRetentionCount,
     readCacheBytes: o.readCacheBytes,
     ...services.runtime,
+    // `throttling` (from runtime) says whether these apply.
+    throttlingQuotas: services.throttle.quotas(),
   };
 }
 
@@ -54,6 +57,11 @@ export const configRoute: ControlRoute = {
       if (body.taskDelayMs !== undefined) rt.taskDelayMs = body.taskDelayMs;
       if (body.taskPolls !== undefined) rt.taskPolls = body.taskPolls;
       if (body.referralDelayMs !== undefined) rt.referralDelayMs = body.referralDelayMs;
+      if (body.throttling !== undefined && body.throttling !== rt.throttling) {
+        // Switching throttling on (or off) starts every account's counters afresh.
+        rt.throttling = body.throttling;
+        services.throttle.reset();
+      }
       if (body.forcedTaskFailure !== undefined) {
         const f = body.forcedTaskFailure;
         // The schema admits only the model's ReasonCode values.
