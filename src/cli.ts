@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { loadCredentialsFile, type AuthMode } from './auth/authenticate.js';
 import { parseDuration } from './clock.js';
-import { MAX_DELAY_MS, MAX_TASK_POLLS, type LogLevel } from './config.js';
+import { MAX_DELAY_MS, MAX_TASK_POLLS, type LogFormat, type LogLevel } from './config.js';
 import { startServer, type RunningServer, type StartOptions } from './server.js';
 import { StartupError } from './startup.js';
 
@@ -25,7 +25,9 @@ Options:
   --task-delay <duration>     with async progression: how long a task takes, e.g. 2s, 500ms (default 2s)
   --task-polls <n>            with async progression: complete a task on its n-th read instead of by time
   --seed <text>               seed the identifier source so runs are reproducible
-  --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info)
+  --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info;
+                              info logs one line per request, warn keeps only problems)
+  --log-format <format>       text | json (env PCL_LOG_FORMAT; default text): json writes one object per line
   -h, --help                  show this help
 `;
 
@@ -47,6 +49,7 @@ function parseArgs(argv: string[]): StartOptions {
   if (env.PCL_DB) options.dbPath = env.PCL_DB;
   if (env.PCL_AUTH) options.auth = env.PCL_AUTH as AuthMode;
   if (env.PCL_LOG_LEVEL) options.logLevel = env.PCL_LOG_LEVEL as LogLevel;
+  if (env.PCL_LOG_FORMAT) options.logFormat = env.PCL_LOG_FORMAT as LogFormat;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const [name, inline] = flag.startsWith('--') && flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -76,6 +79,7 @@ function parseArgs(argv: string[]): StartOptions {
       case '--task-polls': runtime.taskPolls = Number(value()); break;
       case '--seed': options.seed = value(); break;
       case '--log-level': options.logLevel = value() as LogLevel; break;
+      case '--log-format': options.logFormat = value() as LogFormat; break;
       case '-h':
       case '--help':
         process.stdout.write(USAGE);
@@ -89,6 +93,7 @@ function parseArgs(argv: string[]): StartOptions {
   if (runtime.taskProgression !== undefined && !['immediate', 'async'].includes(runtime.taskProgression)) throw new UsageError('--task-progression must be immediate or async');
   if (runtime.taskPolls !== undefined && runtime.taskPolls !== null && (!Number.isInteger(runtime.taskPolls) || runtime.taskPolls < 1 || runtime.taskPolls > MAX_TASK_POLLS)) throw new UsageError(`--task-polls must be an integer from 1 to ${MAX_TASK_POLLS}`);
   if (options.logLevel !== undefined && !['silent', 'error', 'warn', 'info', 'debug'].includes(options.logLevel)) throw new UsageError('--log-level must be silent, error, warn, info or debug');
+  if (options.logFormat !== undefined && !['text', 'json'].includes(options.logFormat)) throw new UsageError('--log-format must be text or json');
   if (options.defaultAccountId !== undefined && !/^\d{12}$/.test(options.defaultAccountId)) throw new UsageError('--default-account must be 12 digits');
   if (options.credentialsFile) options.credentials = loadCredentialsFile(options.credentialsFile);
   if (options.auth === 'strict' && (options.credentials?.size ?? 0) === 0) {

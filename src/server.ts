@@ -2,18 +2,19 @@
 // validation → resource handler → protocol (render). Also builds the services and starts the task runner.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { AccountDirectory } from './accounts.js';
 import { catalogOfArn } from './arns.js';
-import { authenticateRequest, type AuthSettings } from './auth/authenticate.js';
+import { authenticateRequest, SERVED_REGION, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
 import type { RequestContext, Services } from './context.js';
 import { ApiError, InternalServerException, NotImplementedException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
 import { IdSource } from './ids.js';
-import { createLogger } from './log.js';
+import { createLogger, type LoggerSettings } from './log.js';
 import { handleControl, CONTROL_PREFIX } from './control/control-plane.js';
 import { validateInput } from './model/validate.js';
 import { readBody } from './protocol/body.js';
@@ -46,9 +47,21 @@ function resolveOptions(input: StartOptions): ServerOptions {
   return { ...base, ...input, runtime: { ...base.runtime, ...(input.runtime ?? {}) } };
 }
 
+function logSettings(options: ServerOptions): LoggerSettings {
+  return { level: options.logLevel, format: options.logFormat, sink: options.logSink };
+}
+
+/** Milliseconds since `started` (a `performance.now()` reading), to the hundredth. */
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}
+
+/** Most distinct foreign regions warned about; past it a client cycling through names cannot flood the log. */
+const MAX_WARNED_REGIONS = 20;
+
 /** Builds the services over an opened store. */
 function buildServices(store: Store, options: ServerOptions): Services {
-  const log = createLogger(options.logLevel);
+  const log = createLogger(logSettings(options));
   const clock = new Clock();
   const savedClock = store.read((tx) => tx.getMeta('clock'));
   if (savedClock) {
@@ -95,7 +108,7 @@ function catalogOf(input: Record<string, unknown>): Catalog {
 export async function startServer(input: StartOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input);
   // Start-up checks come before listening: a server that answers health is one that can store what it acknowledges.
-  const store = await openCheckedStore(options, createLogger(options.logLevel));
+  const store = await openCheckedStore(options, createLogger(logSettings(options)));
   let services: Services;
   try {
     services = buildServices(store, options);
@@ -114,12 +127,30 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   };
 
   const readCache = new ReadCache(store);
+  // Fixed at start-up, so a quiet server pays one test per request for its request log.
+  const requestLog = log.enabled('info');
+  // Outside strict mode a foreign credential scope is served, with one warning per region (strict refuses it).
+  const warnedRegions = new Set<string>();
+  const warnForeignRegion = (region: string) => {
+    if (warnedRegions.has(region) || warnedRegions.size >= MAX_WARNED_REGIONS) return;
+    warnedRegions.add(region);
+    log.warn(
+      `a request was signed for region '${region.slice(0, 64)}'; AWS serves the Partner Central Selling API only in ${SERVED_REGION} and refuses other regions (as --auth strict does). Configure your client with region ${SERVED_REGION}.`,
+      { region: region.slice(0, 64) },
+    );
+  };
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string) {
+  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string, started: number) {
     let routing: Routing = path === '/' || path === '' ? 'awsJson' : 'rest';
+    // What the request log says about this request, filled in as the pipeline learns it.
+    let operation: string | undefined;
+    let account: string | undefined;
+    let catalog: string | undefined;
+    let errorCode: string | undefined;
     try {
       const route = resolveRoute(req.method ?? 'GET', path, req.headers);
       routing = route.routing;
+      operation = route.operation;
       const body = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs);
       const text = body.toString('utf8');
       // AWS's front end rejects an unparseable body before it looks at the signature (protocol.md §4.3).
@@ -127,25 +158,29 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       // Only strict mode verifies a signature asynchronously; the other modes answer without a promise.
       const checked = authenticateRequest({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
       const caller = checked instanceof Promise ? await checked : checked;
+      account = caller.accountId;
+      if (caller.region !== undefined && caller.region !== SERVED_REGION) warnForeignRegion(caller.region);
       const handler = handlers[route.operation] as
         | ((ctx: RequestContext, input: Record<string, unknown>) => unknown)
         | undefined;
       const cacheKey = handler && pureReadOperations.has(route.operation) ? ReadCache.key(route.operation, caller.accountId, text) : null;
       const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
       if (cached !== undefined) {
+        // The same text was validated when its answer was cached, so its catalog is a valid one.
+        if (requestLog) catalog = catalogOf(raw);
         sendRendered(res, requestId, routing, cached);
         return;
       }
       const input = validateInput(route.operation, raw);
-      const catalog = catalogOf(input);
+      const inCatalog = catalogOf(input);
+      catalog = inCatalog;
       if (!handler) throw new NotImplementedException(route.operation);
-      const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog, services, sent: raw };
+      const ctx: RequestContext = { operation: route.operation, requestId, caller, accountId: caller.accountId, catalog: inCatalog, services, sent: raw };
       const epoch = store.changeEpoch();
       const result = handler(ctx, input);
       const rendered = renderOutput(result instanceof Promise ? await result : result);
       if (cacheKey !== null) readCache.set(cacheKey, handler, epoch, rendered);
       sendRendered(res, requestId, routing, rendered);
-      if (log.enabled('debug')) log.debug(`${requestId} ${route.operation} ${caller.accountId} -> 200`);
     } catch (err) {
       let apiError: ApiError;
       if (err instanceof ApiError) {
@@ -154,27 +189,51 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
         log.error(`${requestId} unexpected failure: ${err instanceof Error ? err.stack : String(err)}`);
         apiError = new InternalServerException('An internal error occurred. The request was not applied.');
       }
+      errorCode = apiError.code;
       prepareErrorAnswer(req, res, apiError.httpStatus, options);
       sendError(res, requestId, routing, apiError);
-      if (log.enabled('debug')) log.debug(`${requestId} ${path} -> ${apiError.httpStatus} ${apiError.code}: ${apiError.message}`);
+      if (log.enabled('debug')) log.debug(`${requestId} ${apiError.code}: ${apiError.message}`, { requestId });
+    } finally {
+      // One line per request, written once its answer is sent; the path stands in for an unroutable operation.
+      if (requestLog) {
+        log.request({
+          requestId,
+          operation,
+          method: operation === undefined ? req.method : undefined,
+          path: operation === undefined ? path.slice(0, 256) : undefined,
+          account,
+          catalog,
+          status: res.statusCode,
+          error: errorCode,
+          latencyMs: elapsedMs(started),
+        });
+      }
     }
   }
 
   const server = createServer(httpServerOptions(options), (req, res) => {
+    const started = requestLog ? performance.now() : 0;
     const requestId = randomUUID();
     closesAfterAnswer(req, res);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : '';
-    const work = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)
+    const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+    const work = control
       ? handleControl(req, res, path, query, services, requestId)
-      : handleApi(req, res, requestId, path, query);
-    work.catch((err: unknown) => {
+      : handleApi(req, res, requestId, path, query, started);
+    const answered = work.catch((err: unknown) => {
       log.error(`${requestId} failure while answering: ${err instanceof Error ? err.stack : String(err)}`);
       if (!res.headersSent) sendError(res, requestId, 'awsJson', new InternalServerException('An internal error occurred.'));
       else res.destroy();
     });
+    // Control-plane calls are logged too (the API logs itself, without this promise).
+    if (control && requestLog) {
+      void answered.then(() =>
+        log.request({ requestId, method: req.method, path: path.slice(0, 256), status: res.statusCode, latencyMs: elapsedMs(started) }),
+      );
+    }
   });
   server.keepAliveTimeout = 65_000;
   // Timeouts, unparseable requests, Expect, Upgrade and CONNECT: AWS-shaped answers, no socket left open.
