@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { loadCredentialsFile, type AuthMode } from './auth/authenticate.js';
 import { parseDuration } from './clock.js';
-import { MAX_DELAY_MS, MAX_TASK_POLLS, type LogLevel } from './config.js';
+import { MAX_DELAY_MS, MAX_TASK_POLLS, type LogFormat, type LogLevel } from './config.js';
 import { startServer, type RunningServer, type StartOptions } from './server.js';
 import { StartupError } from './startup.js';
 
@@ -28,7 +28,9 @@ Options:
   --event-retention-count <n|off>  keep at most the newest n events (default 1000000)
   --throttling <mode>         aws | off: AWS's documented request quotas per account (default off)
   --seed <text>               seed the identifier source so runs are reproducible
-  --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info)
+  --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info;
+                              info logs one line per request, warn keeps only problems)
+  --log-format <format>       text | json (env PCL_LOG_FORMAT; default text): json writes one object per line
   -h, --help                  show this help
 `;
 
@@ -53,6 +55,7 @@ function parseArgs(argv: string[]): StartOptions {
   if (env.PCL_DB) options.dbPath = env.PCL_DB;
   if (env.PCL_AUTH) options.auth = env.PCL_AUTH as AuthMode;
   if (env.PCL_LOG_LEVEL) options.logLevel = env.PCL_LOG_LEVEL as LogLevel;
+  if (env.PCL_LOG_FORMAT) options.logFormat = env.PCL_LOG_FORMAT as LogFormat;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const [name, inline] = flag.startsWith('--') && flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -97,6 +100,7 @@ function parseArgs(argv: string[]): StartOptions {
       case '--throttling': runtime.throttling = value() as 'aws' | 'off'; break;
       case '--seed': options.seed = value(); break;
       case '--log-level': options.logLevel = value() as LogLevel; break;
+      case '--log-format': options.logFormat = value() as LogFormat; break;
       case '-h':
       case '--help':
         process.stdout.write(USAGE);
@@ -111,6 +115,7 @@ function parseArgs(argv: string[]): StartOptions {
   if (runtime.throttling !== undefined && !['aws', 'off'].includes(runtime.throttling)) throw new UsageError('--throttling must be aws or off');
   if (runtime.taskPolls !== undefined && runtime.taskPolls !== null && (!Number.isInteger(runtime.taskPolls) || runtime.taskPolls < 1 || runtime.taskPolls > MAX_TASK_POLLS)) throw new UsageError(`--task-polls must be an integer from 1 to ${MAX_TASK_POLLS}`);
   if (options.logLevel !== undefined && !['silent', 'error', 'warn', 'info', 'debug'].includes(options.logLevel)) throw new UsageError('--log-level must be silent, error, warn, info or debug');
+  if (options.logFormat !== undefined && !['text', 'json'].includes(options.logFormat)) throw new UsageError('--log-format must be text or json');
   if (options.defaultAccountId !== undefined && !/^\d{12}$/.test(options.defaultAccountId)) throw new UsageError('--default-account must be 12 digits');
   if (options.credentialsFile) options.credentials = loadCredentialsFile(options.credentialsFile);
   if (options.auth === 'strict' && (options.credentials?.size ?? 0) === 0) {

@@ -8,6 +8,7 @@ export type TaskProgression = 'immediate' | 'async';
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
 /** `aws`: AWS's documented request quotas apply (decision 23); `off`: nothing is throttled. */
 export type ThrottlingMode = 'aws' | 'off';
+export type LogFormat = 'text' | 'json';
 
 /** Settings the control plane can read and change while the server runs (`/_emulator/config`). */
 export interface RuntimeConfig {
@@ -39,6 +40,10 @@ export interface ServerOptions {
   /** Seed of the identifier source; null draws one at random (persisted with the database). */
   seed: string | null;
   logLevel: LogLevel;
+  /** `text`: one readable line per entry; `json`: one JSON object per line (`time`, `level`, `msg`, fields). */
+  logFormat: LogFormat;
+  /** Where log lines go (one call per line, no trailing newline); null writes them to stderr. */
+  logSink: ((line: string) => void) | null;
   runtime: RuntimeConfig;
   /** Largest request body accepted (bytes). */
   maxBodyBytes: number;
@@ -86,6 +91,8 @@ export function defaultOptions(): ServerOptions {
     defaultAccountId: '111111111111',
     seed: null,
     logLevel: 'info',
+    logFormat: 'text',
+    logSink: null,
     runtime: {
       taskProgression: 'immediate',
       taskDelayMs: 2000,

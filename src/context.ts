@@ -42,6 +42,8 @@ export type OperationRunner = (
   caller: Caller,
   raw: Record<string, unknown>,
   requestId: string,
+  /** Filled in as the pipeline learns it, for the request log. */
+  seen?: { catalog?: string },
 ) => Promise<string | Buffer>;
 
 export interface RequestContext {

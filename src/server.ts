@@ -3,11 +3,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { AccountDirectory } from './accounts.js';
 import { catalogOfArn } from './arns.js';
-import { authenticateRequest, type AuthSettings } from './auth/authenticate.js';
+import { authenticateRequest, SERVED_REGION, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
 import type { OperationRunner, RequestContext, Services } from './context.js';
@@ -15,7 +16,7 @@ import { ApiError, InternalServerException, NotImplementedException, ThrottlingE
 import { EventOutbox } from './events/outbox.js';
 import { FaultRules, InjectedFault } from './faults/rules.js';
 import { IdSource } from './ids.js';
-import { createLogger } from './log.js';
+import { createLogger, type LoggerSettings } from './log.js';
 import { handleControl, CONTROL_PREFIX } from './control/control-plane.js';
 import { validateInput } from './model/validate.js';
 import { readBody } from './protocol/body.js';
@@ -52,9 +53,21 @@ function resolveOptions(input: StartOptions): ServerOptions {
   return { ...base, ...input, runtime: { ...base.runtime, ...(input.runtime ?? {}) } };
 }
 
+function logSettings(options: ServerOptions): LoggerSettings {
+  return { level: options.logLevel, format: options.logFormat, sink: options.logSink };
+}
+
+/** Milliseconds since `started` (a `performance.now()` reading), to the hundredth. */
+function elapsedMs(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}
+
+/** Most distinct foreign regions warned about; past it a client cycling through names cannot flood the log. */
+const MAX_WARNED_REGIONS = 20;
+
 /** Builds the services over an opened store. */
 function buildServices(store: Store, options: ServerOptions): Services {
-  const log = createLogger(options.logLevel);
+  const log = createLogger(logSettings(options));
   const clock = new Clock();
   const savedClock = store.read((tx) => tx.getMeta('clock'));
   if (savedClock) {
@@ -105,7 +118,7 @@ function catalogOf(input: Record<string, unknown>): Catalog {
 export async function startServer(input: StartOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input);
   // Start-up checks come before listening: a server that answers health is one that can store what it acknowledges.
-  const store = await openCheckedStore(options, createLogger(options.logLevel));
+  const store = await openCheckedStore(options, createLogger(logSettings(options)));
   let services: Services;
   try {
     services = buildServices(store, options);
@@ -130,7 +143,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
    * Everything after authentication: the read cache, validation, the handler and rendering. Answers the rendered
    * output or throws (an ApiError, or anything unexpected). Shared by the API and `POST /_emulator/call`.
    */
-  const runOperation: OperationRunner = async (operation, caller, raw, requestId) => {
+  const runOperation: OperationRunner = async (operation, caller, raw, requestId, seen) => {
     const handler = handlers[operation] as ((ctx: RequestContext, input: Record<string, unknown>) => unknown) | undefined;
     const input = validateInput(operation, raw);
     // Keyed by the validated input, so padding a request with unknown members cannot grow the cache. While fault
@@ -139,6 +152,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
     if (cached !== undefined) return cached;
     const catalog = catalogOf(input);
+    if (seen) seen.catalog = catalog;
     // A fault answers a valid request instead of its handler, so it changes nothing.
     const fault = services.faults.empty ? undefined : services.faults.match(operation, caller.accountId, catalog);
     if (fault) {
@@ -155,12 +169,30 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     return rendered;
   };
   services.runOperation = runOperation;
+  // Fixed at start-up, so a quiet server pays one test per request for its request log.
+  const requestLog = log.enabled('info');
+  // Outside strict mode a foreign credential scope is served, with one warning per region (strict refuses it).
+  const warnedRegions = new Set<string>();
+  const warnForeignRegion = (region: string) => {
+    if (warnedRegions.has(region) || warnedRegions.size >= MAX_WARNED_REGIONS) return;
+    warnedRegions.add(region);
+    log.warn(
+      `a request was signed for region '${region.slice(0, 64)}'; AWS serves the Partner Central Selling API only in ${SERVED_REGION} and refuses other regions (as --auth strict does). Configure your client with region ${SERVED_REGION}.`,
+      { region: region.slice(0, 64) },
+    );
+  };
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string) {
+  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string, path: string, query: string, started: number) {
     let routing: Routing = path === '/' || path === '' ? 'awsJson' : 'rest';
+    // What the request log says about this request, filled in as the pipeline learns it.
+    let operation: string | undefined;
+    let account: string | undefined;
+    const seen: { catalog?: string } = {};
+    let errorCode: string | undefined;
     try {
       const route = resolveRoute(req.method ?? 'GET', path, req.headers);
       routing = route.routing;
+      operation = route.operation;
       const body = await readBody(req, options.maxBodyBytes, options.bodyTimeoutMs);
       const text = body.toString('utf8');
       // AWS's front end rejects an unparseable body before it looks at the signature (protocol.md §4.3).
@@ -168,13 +200,14 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       // Only strict mode verifies a signature asynchronously; the other modes answer without a promise.
       const checked = authenticateRequest({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, authSettings);
       const caller = checked instanceof Promise ? await checked : checked;
+      account = caller.accountId;
+      if (caller.region !== undefined && caller.region !== SERVED_REGION) warnForeignRegion(caller.region);
       // Quotas are enforced at the front end, as AWS does: before validation, so invalid requests count too.
       if (runtime.throttling === 'aws' && !services.throttle.admit(caller.accountId, route.operation, services.clock.now())) {
         throw new ThrottlingException('Rate exceeded');
       }
-      const rendered = await runOperation(route.operation, caller, raw, requestId);
+      const rendered = await runOperation(route.operation, caller, raw, requestId, seen);
       sendRendered(res, requestId, routing, rendered);
-      if (log.enabled('debug')) log.debug(`${requestId} ${route.operation} ${caller.accountId} -> 200`);
     } catch (err) {
       let apiError: ApiError;
       if (err instanceof ApiError) {
@@ -183,27 +216,51 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
         log.error(`${requestId} unexpected failure: ${err instanceof Error ? err.stack : String(err)}`);
         apiError = new InternalServerException('An internal error occurred. The request was not applied.');
       }
+      errorCode = apiError.code;
       prepareErrorAnswer(req, res, apiError.httpStatus, options);
       sendError(res, requestId, routing, apiError);
-      if (log.enabled('debug')) log.debug(`${requestId} ${path} -> ${apiError.httpStatus} ${apiError.code}: ${apiError.message}`);
+      if (log.enabled('debug')) log.debug(`${requestId} ${apiError.code}: ${apiError.message}`, { requestId });
+    } finally {
+      // One line per request, written once its answer is sent; the path stands in for an unroutable operation.
+      if (requestLog) {
+        log.request({
+          requestId,
+          operation,
+          method: operation === undefined ? req.method : undefined,
+          path: operation === undefined ? path.slice(0, 256) : undefined,
+          account,
+          catalog: seen.catalog,
+          status: res.statusCode,
+          error: errorCode,
+          latencyMs: elapsedMs(started),
+        });
+      }
     }
   }
 
   const server = createServer(httpServerOptions(options), (req, res) => {
+    const started = requestLog ? performance.now() : 0;
     const requestId = randomUUID();
     closesAfterAnswer(req, res);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : '';
-    const work = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)
+    const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+    const work = control
       ? handleControl(req, res, path, query, services, requestId)
-      : handleApi(req, res, requestId, path, query);
-    work.catch((err: unknown) => {
+      : handleApi(req, res, requestId, path, query, started);
+    const answered = work.catch((err: unknown) => {
       log.error(`${requestId} failure while answering: ${err instanceof Error ? err.stack : String(err)}`);
       if (!res.headersSent) sendError(res, requestId, 'awsJson', new InternalServerException('An internal error occurred.'));
       else res.destroy();
     });
+    // Control-plane calls are logged too (the API logs itself, without this promise).
+    if (control && requestLog) {
+      void answered.then(() =>
+        log.request({ requestId, method: req.method, path: path.slice(0, 256), status: res.statusCode, latencyMs: elapsedMs(started) }),
+      );
+    }
   });
   server.keepAliveTimeout = 65_000;
   // Timeouts, unparseable requests, Expect, Upgrade and CONNECT: AWS-shaped answers, no socket left open.

@@ -516,15 +516,22 @@ describe("mode 'strict'", () => {
   });
 
   it('verifies a botocore signature (no content-sha256 header; headers added after signing)', async () => {
-    const req = await signRequest({ style: 'boto', accessKeyId: '333333333333', secretAccessKey: 'twelve-digit-secret', region: 'eu-central-1' });
+    const req = await signRequest({ style: 'boto', accessKeyId: '333333333333', secretAccessKey: 'twelve-digit-secret' });
     assert.equal(signedHeadersOf(req), 'content-type;host;x-amz-date;x-amz-target');
     assert.equal(req.headers['x-amz-content-sha256'], undefined);
     assert.deepEqual(await authenticate(req, config), {
       accountId: '333333333333',
       accessKeyId: '333333333333',
-      region: 'eu-central-1',
+      region: 'us-east-1',
       accountSource: 'access-key',
     });
+  });
+
+  it('refuses a correct signature scoped to a region other than us-east-1, where AWS serves this API', async () => {
+    const req = await signRequest({ style: 'boto', accessKeyId: '333333333333', secretAccessKey: 'twelve-digit-secret', region: 'eu-central-1' });
+    await rejectsWith(authenticate(req, config), 'InvalidSignatureException', 403, "Credential should be scoped to a valid region, not 'eu-central-1'. ");
+    // The structural mode serves it (the server warns instead).
+    assert.equal((await authenticate(req, settings('structural'))).region, 'eu-central-1');
   });
 
   it('verifies a Postman (aws4) REST-style signature on /GetOpportunity', async () => {
@@ -548,7 +555,7 @@ describe("mode 'strict'", () => {
   it('verifies a request captured from the real JS client', async () => {
     let captured: SignedRequest | undefined;
     const client = new PartnerCentralSellingClient({
-      region: 'us-west-2',
+      region: 'us-east-1',
       endpoint: `http://${HOST}`,
       credentials: { accessKeyId: 'ASIATEMPORARY', secretAccessKey: 'temporary-secret', sessionToken: 'session-token-1' },
       maxAttempts: 1,
@@ -565,7 +572,7 @@ describe("mode 'strict'", () => {
     assert.ok(captured !== undefined);
     assert.match(signedHeadersOf(captured), /x-amz-content-sha256;x-amz-date;x-amz-security-token;x-amz-target/);
     const caller = await authenticate(captured, settings('strict', Date.now));
-    assert.deepEqual(caller, { accountId: '444444444444', accessKeyId: 'ASIATEMPORARY', region: 'us-west-2', accountSource: 'credentials-file' });
+    assert.deepEqual(caller, { accountId: '444444444444', accessKeyId: 'ASIATEMPORARY', region: 'us-east-1', accountSource: 'credentials-file' });
   });
 
   it('answers an unknown access key id with UnrecognizedClientException', async () => {

@@ -392,7 +392,8 @@ describe('resource snapshots', () => {
             Account: { CompanyName: 'Company20', Industry: 'Agriculture', WebsiteUrl: 'https://www.company20.example.com', Address: { CountryCode: 'US' } },
             Contacts: [],
           },
-          Project: { ExpectedCustomerSpend: [] },
+          // The seed sent no spend: the referral defaults' (deterministic for this opportunity id) fill it in.
+          Project: { ExpectedCustomerSpend: [{ Amount: '21000', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }] },
           RelatedEntityIdentifiers: EMPTY_RELATED_ENTITIES,
         },
       },

@@ -49,6 +49,8 @@ const ALGORITHM_AND_PARAMETERS = /^\s*(\S+)\s*([^]*)$/;
 const TRAILING_SLASHES = /\/+$/;
 // Coral accepts only known regions; an emulator is pointed at with any region name the user configured.
 const REGION = /^[a-z0-9][a-z0-9-]*$/;
+/** The only region AWS serves the Partner Central Selling API in (endpoint partnercentral-selling.us-east-1.api.aws). */
+export const SERVED_REGION = 'us-east-1';
 const SIGNATURE_HEX = /^[0-9a-f]{64}$/;
 // For `off`: take whatever key id (and region) the header carries, however broken the rest is.
 const LOOSE_CREDENTIAL = /Credential=([^/,\s]+)(?:\/[^/,\s]*\/([^/,\s]+))?/;
@@ -138,9 +140,13 @@ export function authenticateRequest(req: SignedRequest, settings: AuthSettings):
   }
   const [accessKeyId, scopeDate, region, service, terminator] = scope as [string, string, string, string, string];
   const requestDay = requestStamp.slice(0, 8);
-  // Coral reports every wrong scope element at once.
+  // Coral reports every wrong scope element at once. A region AWS does not serve this API in is refused with
+  // the same words as a malformed one (protocol.md §4.2, "Bad credential scope": InvalidSignatureException
+  // "Credential should be scoped to a valid region, not '…'."), but only in strict mode: the other modes serve
+  // it and the server warns once per region.
+  const regionServed = REGION.test(region) && (settings.mode !== 'strict' || region === SERVED_REGION);
   const scopeProblems =
-    (REGION.test(region) ? '' : `Credential should be scoped to a valid region, not '${region}'. `) +
+    (regionServed ? '' : `Credential should be scoped to a valid region, not '${region}'. `) +
     (service === SIGNING_SERVICE ? '' : `Credential should be scoped to correct service: '${SIGNING_SERVICE}'. `) +
     (terminator === TERMINATOR ? '' : `Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'. `) +
     (scopeDate === requestDay

@@ -26,6 +26,7 @@ import { addMember, createEngagement, membersOf } from './engagements.js';
 import { emitOpportunityEvent, nextModifiedDate, partnerFields, relatedEntities, saveOpportunity } from './opportunities.js';
 import { snapshotOnChange } from './resource-snapshots.js';
 import { paginate } from './pagination.js';
+import { mergeOver, referralDefaults } from './referral-defaults.js';
 
 /** Fixed text of AWS-originated referral invitations (behavior.md §2.2). */
 export const AWS_REFERRAL_MESSAGE =
@@ -280,16 +281,24 @@ export function createInvitationByControlPlane(services: Services, body: Record<
   }
   const now = services.clock.nowIso();
   return services.store.transaction((tx) => {
+    const opportunityId = services.ids.opportunityId();
+    // What the caller left out is filled with a complete, realistic customer and project (referral-defaults.ts).
+    const seeded = mergeOver(referralDefaults(opportunityId, services.clock.now()), opportunityInput);
+    // Each part was valid alone; checked again so no merge can store what CreateOpportunity would refuse.
+    const mergedProblems = validateShape('CreateOpportunityRequest', { Catalog: catalog, ClientToken: 'control-plane', ...seeded });
+    if (mergedProblems.length > 0) {
+      throw new ControlInputError(`'opportunity' merged with the referral defaults is not valid: ${mergedProblems.map((p) => `${p.FieldName}: ${p.Message}`).join('; ')}`);
+    }
     // Same defaults and normalisation as CreateOpportunity, so the opportunity reads back as AWS would show it.
     const data: OpportunityRecord['data'] = {
-      ...partnerFields({ Catalog: catalog, ClientToken: 'control-plane', ...opportunityInput } as CreateOpportunityRequest),
+      ...partnerFields({ Catalog: catalog, ClientToken: 'control-plane', ...seeded } as CreateOpportunityRequest),
       RelatedEntityIdentifiers: relatedEntities(),
     };
     data.LifeCycle = { Stage: 'Prospect', ...data.LifeCycle, ReviewStatus: sender === AWS_ACCOUNT ? 'Approved' : 'Submitted' };
     // The source opportunity: hidden in the receiver's account for AWS referrals, the sender's own otherwise.
     const source: OpportunityRecord = {
       catalog,
-      id: services.ids.opportunityId(),
+      id: opportunityId,
       accountId: sender === AWS_ACCOUNT ? receiver : sender,
       visible: sender !== AWS_ACCOUNT,
       origin: sender === AWS_ACCOUNT ? 'AWS Referral' : 'Partner Referral',

@@ -34,6 +34,7 @@ function configView(services: Services) {
     credentialsFile: o.credentialsFile,
     defaultAccountId: o.defaultAccountId,
     logLevel: o.logLevel,
+    logFormat: o.logFormat,
     maxBodyBytes: o.maxBodyBytes,
     idempotencyTtlMs: o.idempotencyTtlMs,
     invitationTtlMs: o.invitationTtlMs,
