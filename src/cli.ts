@@ -5,8 +5,10 @@ import { parseDuration } from './clock.js';
 import { MAX_DELAY_MS, MAX_TASK_POLLS, type LogFormat, type LogLevel } from './config.js';
 import { startServer, type RunningServer, type StartOptions } from './server.js';
 import { StartupError } from './startup.js';
+import { VERSION } from './version.js';
 
 const USAGE = `Usage: partnercentral-local start [options]
+       partnercentral-local --version
 
 Serves the AWS Partner Central Selling API (partnercentral-selling 2022-07-26) locally.
 
@@ -128,6 +130,10 @@ export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === '-v' || command === '--version' || command === 'version') {
+    process.stdout.write(`${VERSION}\n`);
     return;
   }
   if (command !== 'start') {
