@@ -156,7 +156,8 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
       const n = await this.run('locking', ({ exec }) => {
         const b = new SqlBuilder(this.engine);
         const cond = condition(b);
-        return exec.run(`DELETE FROM ${table} WHERE ${keyColumn} IN (SELECT ${keyColumn} FROM ${table} WHERE ${cond} ORDER BY ${keyColumn} LIMIT ${b.p(batchSize)})`, b.params);
+        const list = keyColumn.replace(/^\(|\)$/g, '');
+        return exec.run(`DELETE FROM ${table} WHERE ${keyColumn} IN (SELECT ${list} FROM ${table} WHERE ${cond} ORDER BY ${list} LIMIT ${b.p(batchSize)})`, b.params);
       });
       total += n;
       if (n < batchSize) return total;
