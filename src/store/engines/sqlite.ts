@@ -64,6 +64,9 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
       if (path !== ':memory:') this.enableWal();
       this.db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
       this.migrate(current);
+      // Statistics for the query planner (bounded work), so that it picks the right index per filter and sort.
+      this.db.pragma('analysis_limit = 1000');
+      this.db.pragma('optimize = 0x10002');
     } catch (err) {
       this.db.close();
       throw err;
