@@ -44,6 +44,7 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
   private lastDataVersion = -1;
   private checkedThisTurn = false;
   private poller: NodeJS.Timeout | null = null;
+  private commitsSinceOptimize = 0;
 
   constructor(path: string, options: SqliteEngineOptions = {}) {
     super();
@@ -161,6 +162,11 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
       }
       // Our own commit leaves data_version alone; the counters we just wrote are already known.
       this.board.changed(tx.touched);
+      // Keep planner statistics current as the data grows (cheap when nothing needs analysing).
+      if (!readOnly && ++this.commitsSinceOptimize >= 10_000) {
+        this.commitsSinceOptimize = 0;
+        this.db.pragma('optimize');
+      }
       return result;
     } finally {
       this.mutex.release();
