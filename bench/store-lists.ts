@@ -1,0 +1,139 @@
+// A measurement, not a test: N opportunity-shaped records in one account on the unit-of-work store, then the
+// time of a first page, deep pages (keyset) and every filter and sort ListOpportunities has.
+//   node dist/bench/store-lists.js [N=1000000] [location=<tmp file>]   (location may be a postgres:// URL)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { opportunityKind } from '../src/store/kinds.js';
+import { openStore } from '../src/store/open.js';
+import type { OpportunityRecord } from '../src/store/records.js';
+import type { Query, UnitOfWorkStore } from '../src/store/unit-of-work.js';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const tmp = process.argv[3] ? undefined : mkdtempSync(join(tmpdir(), 'pcl-lists-'));
+const location = process.argv[3] ?? join(tmp!, 'lists.db');
+const ACCOUNT = '111111111111';
+const STAGES = ['Prospect', 'Qualified', 'Technical Validation', 'Business Validation', 'Committed', 'Launched', 'Closed Lost', 'Closed Won'];
+const REVIEW = ['Pending Submission', 'Submitted', 'In review', 'Approved', 'Rejected', 'Action Required'];
+const T0 = Date.UTC(2023, 0, 1);
+const YEAR = 365 * 86_400_000;
+
+/** A small deterministic generator, so runs are comparable. */
+let seed = 42;
+const rnd = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fffffff) / 0x7fffffff);
+
+function record(n: number): OpportunityRecord {
+  const created = T0 + Math.floor(rnd() * 2 * YEAR);
+  const modified = created + Math.floor(rnd() * 30 * 86_400_000);
+  const close = rnd() < 0.1 ? undefined : new Date(T0 + Math.floor(rnd() * 3 * YEAR)).toISOString().slice(0, 10);
+  // Skewed stages: 'Closed Lost' is rare (about 0.5%).
+  const r = rnd();
+  const stage = r < 0.005 ? 'Closed Lost' : STAGES[Math.floor(r * 8) % 8 === 6 ? 0 : Math.floor(r * 8) % 8]!;
+  return {
+    catalog: 'Sandbox',
+    id: `O${5_000_000 + n}`,
+    accountId: ACCOUNT,
+    visible: true,
+    origin: 'Partner Referral',
+    createdAt: new Date(created).toISOString(),
+    lastModifiedAt: new Date(modified).toISOString(),
+    data: {
+      LifeCycle: { Stage: stage, ReviewStatus: REVIEW[Math.floor(rnd() * 6)], TargetCloseDate: close },
+      Customer: { Account: { CompanyName: `Company ${Math.floor(rnd() * 50_000)}`, Industry: 'Other', WebsiteUrl: 'https://example.com' } },
+      Project: { Title: `Project ${n}`, CustomerBusinessProblem: 'A problem worth solving, described in a few words.' },
+      OpportunityType: 'Net New Business',
+    } as OpportunityRecord['data'],
+  };
+}
+
+async function fill(store: UnitOfWorkStore): Promise<void> {
+  const existing = await store.transaction((uow) => uow.count(opportunityKind, { accountId: ACCOUNT }), { readOnly: true });
+  if (existing >= N) return;
+  const started = performance.now();
+  const batch = 20_000;
+  for (let from = existing; from < N; from += batch) {
+    await store.transaction(async (uow) => {
+      for (let n = from; n < Math.min(N, from + batch); n++) await uow.put(opportunityKind, record(n));
+    });
+  }
+  console.log(`inserted ${N - existing} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+type Q = Omit<Query<typeof opportunityKind.fields>, 'limit'>;
+const base = { accountId: ACCOUNT, catalog: 'Sandbox', visible: true } as const;
+
+async function time(store: UnitOfWorkStore, name: string, query: Q): Promise<void> {
+  const run = () => store.transaction((uow) => uow.query(opportunityKind, { ...query, limit: 20 }), { readOnly: true });
+  await run(); // warm the statement cache
+  const samples: number[] = [];
+  let count = 0;
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    count = (await run()).items.length;
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  console.log(`${name.padEnd(58)} median ${samples[3]!.toFixed(2).padStart(8)} ms  max ${samples[6]!.toFixed(2).padStart(8)} ms  (${count} items)`);
+}
+
+/** A cursor `depth` records into a query (walked once with large pages, not timed). */
+async function cursorAt(store: UnitOfWorkStore, query: Q, depth: number): Promise<string | undefined> {
+  let after: string | undefined;
+  for (let seen = 0; seen < depth; ) {
+    const limit = Math.min(5000, depth - seen);
+    const page = await store.transaction((uow) => uow.query(opportunityKind, { ...query, after, limit }), { readOnly: true });
+    seen += page.items.length;
+    after = page.next;
+    if (!after) break;
+  }
+  return after;
+}
+
+// Filled, then reopened as a restarted server would be (SQLite gathers planner statistics at open).
+const filling = await openStore(location);
+await fill(filling).finally(() => filling.close());
+const store = await openStore(location);
+try {
+  console.log(`${store.engine} at ${N} opportunities in one account (${store.location})`);
+  const rssBefore = process.memoryUsage().rss;
+  const sorts = ['lastModifiedDate', 'idOrder', 'customerCompanyName', 'createdDate', 'targetCloseDate'] as const;
+  for (const by of sorts) {
+    for (const order of ['desc', 'asc'] as const) {
+      const q: Q = { where: base, sort: { by, order } };
+      await time(store, `sort ${by} ${order}: first page`, q);
+    }
+  }
+  const defaultSort = { by: 'lastModifiedDate', order: 'desc' } as const;
+  const page100 = await cursorAt(store, { where: base, sort: defaultSort }, 100 * 20);
+  await time(store, 'default sort: page 100', { where: base, sort: defaultSort, after: page100 });
+  const middle = await cursorAt(store, { where: base, sort: defaultSort }, Math.floor(N / 2));
+  await time(store, `default sort: page at record ${Math.floor(N / 2)}`, { where: base, sort: defaultSort, after: middle });
+  const middleByName = await cursorAt(store, { where: base, sort: { by: 'customerCompanyName', order: 'asc' } }, Math.floor(N / 2));
+  await time(store, `sort customerCompanyName: page at record ${Math.floor(N / 2)}`, { where: base, sort: { by: 'customerCompanyName', order: 'asc' }, after: middleByName });
+
+  const filters: [string, Q['where']][] = [
+    ['stage = Committed', { ...base, stage: 'Committed' }],
+    ['stage = Closed Lost (rare)', { ...base, stage: 'Closed Lost' }],
+    ['stage in [Prospect, Launched]', { ...base, stage: ['Prospect', 'Launched'] }],
+    ['reviewStatus = Approved', { ...base, reviewStatus: 'Approved' }],
+    ['reviewStatus in [Submitted, Rejected]', { ...base, reviewStatus: ['Submitted', 'Rejected'] }],
+    ['customerCompanyName = one', { ...base, customerCompanyName: 'Company 4242' }],
+    ['customerCompanyName in three', { ...base, customerCompanyName: ['Company 1', 'Company 2', 'Company 3'] }],
+    ['identifier in 20 ids', { ...base, id: Array.from({ length: 20 }, (_, i) => `O${5_000_000 + i * 997}`) }],
+    ['lastModifiedDate: one day', { ...base, lastModifiedDate: { gte: T0 + YEAR, lt: T0 + YEAR + 86_400_000 } }],
+    ['lastModifiedDate: a year', { ...base, lastModifiedDate: { gte: T0, lt: T0 + YEAR } }],
+    ['createdDate: one day', { ...base, createdDate: { gte: T0 + YEAR, lt: T0 + YEAR + 86_400_000 } }],
+    ['createdDate: a year', { ...base, createdDate: { gte: T0, lt: T0 + YEAR } }],
+    ['targetCloseDate: one day', { ...base, targetCloseDate: { gte: '2024-06-01', lt: '2024-06-02' } }],
+    ['targetCloseDate: a year', { ...base, targetCloseDate: { gte: '2024-01-01', lt: '2025-01-01' } }],
+  ];
+  for (const [name, where] of filters) await time(store, `filter ${name}`, { where, sort: defaultSort });
+  // A filter sorted by its own field reads its index in order.
+  await time(store, 'createdDate: a year, sorted by createdDate', { where: filters[11]![1], sort: { by: 'createdDate', order: 'desc' } });
+  await time(store, 'targetCloseDate: a year, sorted by targetCloseDate', { where: filters[13]![1], sort: { by: 'targetCloseDate', order: 'asc' } });
+  await time(store, 'stage = Committed, sorted by customerCompanyName', { where: filters[0]![1], sort: { by: 'customerCompanyName', order: 'asc' } });
+  console.log(`rss growth during the queries: ${((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(1)} MiB`);
+} finally {
+  await store.close();
+  if (tmp && !process.env.KEEP) rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,417 @@
+// What both SQL engines share: how a record kind maps onto a table (names, DDL), how a domain query compiles
+// to SQL with a keyset cursor, and the unit of work written once against a tiny executor interface.
+import { createHash } from 'node:crypto';
+import type { EventEnvelope } from '../../events/envelope.js';
+import {
+  InvalidCursorError,
+  type Condition,
+  type FieldSpec,
+  type FieldValue,
+  type Fields,
+  type IdempotencyRecord,
+  type IdempotencyScope,
+  type KeyValues,
+  type Page,
+  type Query,
+  type RecordKind,
+  type UnitOfWork,
+  type Where,
+} from '../unit-of-work.js';
+
+export type EngineName = 'sqlite' | 'postgres';
+export type SqlParam = string | number | boolean | null;
+export type Row = Record<string, unknown>;
+
+/** Runs statements on the connection that holds the current transaction. */
+export interface Executor {
+  all(sql: string, params: readonly SqlParam[]): Promise<Row[]>;
+  /** Returns the number of rows changed. */
+  run(sql: string, params: readonly SqlParam[]): Promise<number>;
+}
+
+// A kind declared with any document type, as the engines handle it.
+export type AnyKind = RecordKind<never, Fields<never>>;
+type AnyField = FieldSpec<never>;
+/** Reads a field from a document of unknown type (the kind declared it for that type). */
+const read = (field: AnyField, doc: unknown): FieldValue | undefined => (field.of as (d: unknown) => FieldValue | undefined)(doc);
+export const asAny = <D, F extends Fields<D>>(kind: RecordKind<D, F>): AnyKind => kind as unknown as AnyKind;
+
+// ---------------------------------------------------------------------------------------------------------
+// Names and DDL
+
+export const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const tableOf = (kind: { name: string }): string => `rec_${kind.name}`;
+
+/** Index columns: the declared fields, then the key fields not already listed (the keyset tie-breaker). */
+export function indexColumns(kind: AnyKind, declared: readonly string[]): string[] {
+  return [...declared, ...kind.key.filter((k) => !declared.includes(k))].map(snake);
+}
+
+export function indexName(kind: AnyKind, columns: readonly string[]): string {
+  const digest = createHash('sha256').update(columns.join(',')).digest('hex').slice(0, 10);
+  return `${tableOf(kind)}_ix_${digest}`;
+}
+
+function columnType(engine: EngineName, field: AnyField): string {
+  if (engine === 'sqlite') return field.type === 'text' ? 'TEXT' : 'INTEGER';
+  // "C" collation: byte order, as SQLite's BINARY, so both engines sort and page identically.
+  return { text: 'text COLLATE "C"', int: 'bigint', bool: 'boolean', timestamp: 'bigint' }[field.type];
+}
+
+/** CREATE TABLE and CREATE INDEX statements of a kind, as migrations spell them out. */
+export function renderKind(engine: EngineName, kind: AnyKind): string[] {
+  const table = tableOf(kind);
+  const columns = Object.entries(kind.fields).map(
+    ([name, field]) => `${snake(name)} ${columnType(engine, field)}${field.optional ? '' : ' NOT NULL'}`,
+  );
+  const docType = engine === 'sqlite' ? 'TEXT' : 'text';
+  const ddl = [
+    `CREATE TABLE ${table} (${columns.join(', ')}, doc ${docType} NOT NULL, PRIMARY KEY (${kind.key.map(snake).join(', ')}))`,
+  ];
+  for (const declared of kind.indexes) {
+    const cols = indexColumns(kind, declared);
+    ddl.push(`CREATE INDEX ${indexName(kind, cols)} ON ${table} (${cols.join(', ')})`);
+  }
+  return ddl;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Statements of one kind
+
+/** Builds SQL with the engine's placeholders, collecting parameters in order. */
+export class SqlBuilder {
+  readonly params: SqlParam[] = [];
+  constructor(private readonly engine: EngineName) {}
+  p(value: SqlParam): string {
+    this.params.push(this.engine === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    return this.engine === 'sqlite' ? '?' : `$${this.params.length}`;
+  }
+}
+
+/** The statements of a kind that do not depend on the query, built once. */
+export class KindPlan {
+  readonly table: string;
+  readonly fieldNames: string[];
+  readonly keyWhere: (b: SqlBuilder, key: KeyValues) => string;
+  readonly upsertSql: string;
+
+  constructor(
+    readonly engine: EngineName,
+    readonly kind: AnyKind,
+  ) {
+    this.table = tableOf(kind);
+    this.fieldNames = Object.keys(kind.fields);
+    this.keyWhere = (b, key) => {
+      if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
+      return kind.key.map((k, i) => `${snake(k)} = ${b.p(key[i]!)}`).join(' AND ');
+    };
+    const cols = [...this.fieldNames.map(snake), 'doc'];
+    const placeholders = cols.map((_, i) => (engine === 'sqlite' ? '?' : `$${i + 1}`));
+    const keyCols = kind.key.map(snake);
+    const updates = cols.filter((c) => !keyCols.includes(c)).map((c) => `${c} = excluded.${c}`);
+    this.upsertSql = `INSERT INTO ${this.table} (${cols.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  }
+
+  /** Column values of a document, checked against the declaration. */
+  values(doc: unknown): SqlParam[] {
+    const values: SqlParam[] = [];
+    for (const name of this.fieldNames) {
+      const field = this.kind.fields[name]!;
+      const value = read(field, doc);
+      if (value === undefined || value === null || (typeof value === 'number' && !Number.isFinite(value))) {
+        if (!field.optional) throw new Error(`${this.kind.name}: field ${name} is required`);
+        values.push(null);
+        continue;
+      }
+      const expected = field.type === 'text' ? 'string' : field.type === 'bool' ? 'boolean' : 'number';
+      if (typeof value !== expected) throw new Error(`${this.kind.name}: field ${name} must be ${field.type}`);
+      values.push(this.engine === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    }
+    values.push(JSON.stringify(doc));
+    return values;
+  }
+
+  private field(name: string): AnyField {
+    const field = this.kind.fields[name];
+    if (!field) throw new Error(`${this.kind.name}: ${name} is not a declared field`);
+    return field;
+  }
+
+  /** WHERE conditions; returns the fields fixed to one value (they need no place in the sort order). */
+  where(b: SqlBuilder, where: Where<Fields<never>> | undefined): { sql: string[]; fixed: Set<string> } {
+    const sql: string[] = [];
+    const fixed = new Set<string>();
+    for (const [name, condition] of Object.entries(where ?? {}) as [string, Condition<FieldValue> | undefined][]) {
+      if (condition === undefined) continue;
+      this.field(name);
+      const col = snake(name);
+      if (typeof condition !== 'object' || condition === null) {
+        sql.push(`${col} = ${b.p(condition)}`);
+        fixed.add(name);
+      } else if (Array.isArray(condition)) {
+        const list = condition as readonly FieldValue[];
+        if (list.length === 0) sql.push('1 = 0');
+        else if (list.length === 1) {
+          sql.push(`${col} = ${b.p(list[0]!)}`);
+          fixed.add(name);
+        } else sql.push(`${col} IN (${list.map((v) => b.p(v)).join(', ')})`);
+      } else {
+        const c = condition as Record<string, unknown>;
+        for (const [op, value] of Object.entries(c)) {
+          if (value === undefined) continue;
+          switch (op) {
+            case 'gt':
+            case 'gte':
+            case 'lt':
+            case 'lte':
+              sql.push(`${col} ${{ gt: '>', gte: '>=', lt: '<', lte: '<=' }[op]} ${b.p(value as FieldValue)}`);
+              break;
+            case 'notIn': {
+              const list = value as readonly FieldValue[];
+              sql.push(list.length === 0 ? `${col} IS NOT NULL` : `${col} NOT IN (${list.map((v) => b.p(v)).join(', ')})`);
+              break;
+            }
+            case 'prefix':
+              // Byte-wise range: every string starting with the prefix, and nothing else (bar U+10FFFF after it).
+              sql.push(`${col} >= ${b.p(value as string)} AND ${col} < ${b.p(`${value as string}\u{10FFFF}`)}`);
+              break;
+            default:
+              throw new Error(`${this.kind.name}.${name}: unknown condition ${op}`);
+          }
+        }
+      }
+    }
+    return { sql, fixed };
+  }
+
+  /** The sort order: the sort field, then the key fields not fixed by the filter (unique tie-breaker). */
+  order(query: Query<Fields<never>>, fixed: ReadonlySet<string>): string[] {
+    const by = query.sort?.by;
+    if (by !== undefined && this.field(by).optional) throw new Error(`${this.kind.name}: cannot sort on optional field ${by}`);
+    const keys = this.kind.key.filter((k) => !fixed.has(k) && k !== by);
+    return by === undefined ? keys : [by, ...keys];
+  }
+
+  cursorOf(doc: unknown, order: readonly string[]): string {
+    const values = order.map((name) => read(this.field(name), doc));
+    return Buffer.from(JSON.stringify(values)).toString('base64url');
+  }
+
+  decodeCursor(cursor: string, order: readonly string[]): FieldValue[] {
+    let values: unknown;
+    try {
+      values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      throw new InvalidCursorError('malformed cursor');
+    }
+    if (!Array.isArray(values) || values.length !== order.length) throw new InvalidCursorError('cursor of another query');
+    values.forEach((v, i) => {
+      const type = this.field(order[i]!).type;
+      const ok = type === 'text' ? typeof v === 'string' : type === 'bool' ? typeof v === 'boolean' : typeof v === 'number' && Number.isFinite(v);
+      if (!ok) throw new InvalidCursorError('cursor of another query');
+    });
+    return values as FieldValue[];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The unit of work, on any executor
+
+export interface EngineHooks {
+  /** Called before appending the first event of a transaction (PostgreSQL orders the outbox with it). */
+  beforeFirstEvent?(exec: Executor): Promise<void>;
+  /** Called when a transaction writes a kind (or 'meta'). */
+  touched(kind: string): void;
+}
+
+export class SqlUnitOfWork implements UnitOfWork {
+  private eventsAppended = false;
+
+  constructor(
+    private readonly engine: EngineName,
+    private readonly exec: Executor,
+    private readonly plans: (kind: AnyKind) => KindPlan,
+    private readonly hooks: EngineHooks,
+    private readonly readOnly: boolean,
+  ) {}
+
+  private writable(what: string): void {
+    if (this.readOnly) throw new Error(`${what} in a read-only transaction`);
+  }
+
+  async get<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<D | undefined> {
+    const plan = this.plans(asAny(kind));
+    const b = new SqlBuilder(this.engine);
+    const rows = await this.exec.all(`SELECT doc FROM ${plan.table} WHERE ${plan.keyWhere(b, key)}`, b.params);
+    return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.doc as string) as D);
+  }
+
+  async put<D, F extends Fields<D>>(kind: RecordKind<D, F>, doc: D): Promise<void> {
+    this.writable('put');
+    const plan = this.plans(asAny(kind));
+    await this.exec.run(plan.upsertSql, plan.values(doc));
+    this.hooks.touched(kind.name);
+  }
+
+  async delete<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<boolean> {
+    this.writable('delete');
+    const plan = this.plans(asAny(kind));
+    const b = new SqlBuilder(this.engine);
+    const n = await this.exec.run(`DELETE FROM ${plan.table} WHERE ${plan.keyWhere(b, key)}`, b.params);
+    if (n > 0) this.hooks.touched(kind.name);
+    return n > 0;
+  }
+
+  async query<D, F extends Fields<D>>(kind: RecordKind<D, F>, query: Query<F>): Promise<Page<D>> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new Error('query limit must be a positive integer');
+    const plan = this.plans(asAny(kind));
+    const q = query as unknown as Query<Fields<never>>;
+    const b = new SqlBuilder(this.engine);
+    const { sql: conditions, fixed } = plan.where(b, q.where);
+    const order = plan.order(q, fixed);
+    const desc = q.sort?.order === 'desc';
+    if (q.after !== undefined && order.length > 0) {
+      const values = plan.decodeCursor(q.after, order);
+      const cols = order.map(snake);
+      // A row-value comparison on consecutive index columns: one range scan, however deep the page.
+      const lhs = cols.length === 1 ? cols[0]! : `(${cols.join(', ')})`;
+      const rhs = values.length === 1 ? b.p(values[0]!) : `(${values.map((v) => b.p(v)).join(', ')})`;
+      conditions.push(`${lhs} ${desc ? '<' : '>'} ${rhs}`);
+    }
+    const whereSql = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+    const orderSql = order.length ? ` ORDER BY ${order.map((f) => `${snake(f)}${desc ? ' DESC' : ''}`).join(', ')}` : '';
+    const rows = await this.exec.all(`SELECT doc FROM ${plan.table}${whereSql}${orderSql} LIMIT ${b.p(query.limit + 1)}`, b.params);
+    const items = rows.slice(0, query.limit).map((r) => JSON.parse(r.doc as string) as D);
+    if (rows.length <= query.limit || order.length === 0) return { items };
+    return { items, next: plan.cursorOf(items[items.length - 1], order) };
+  }
+
+  async count<D, F extends Fields<D>>(kind: RecordKind<D, F>, where?: Where<F>): Promise<number> {
+    const plan = this.plans(asAny(kind));
+    const b = new SqlBuilder(this.engine);
+    const { sql } = plan.where(b, where as Where<Fields<never>> | undefined);
+    const rows = await this.exec.all(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${plan.table}${sql.length ? ` WHERE ${sql.join(' AND ')}` : ''}`, b.params);
+    return Number(rows[0]!.n);
+  }
+
+  async nextSequence(name: string): Promise<number> {
+    this.writable('nextSequence');
+    const b = new SqlBuilder(this.engine);
+    const rows = await this.exec.all(
+      `INSERT INTO sequences (kind, value) VALUES (${b.p(name)}, 1) ON CONFLICT (kind) DO UPDATE SET value = sequences.value + 1 RETURNING value`,
+      b.params,
+    );
+    return Number(rows[0]!.value);
+  }
+
+  async getIdempotency(s: IdempotencyScope): Promise<IdempotencyRecord | undefined> {
+    const b = new SqlBuilder(this.engine);
+    const rows = await this.exec.all(
+      `SELECT request_hash, response, created_at_ms FROM idempotency WHERE account_id = ${b.p(s.accountId)} AND catalog = ${b.p(s.catalog)} AND operation = ${b.p(s.operation)} AND client_token = ${b.p(s.clientToken)}`,
+      b.params,
+    );
+    const row = rows[0];
+    return row && { requestHash: row.request_hash as string, response: row.response as string, createdAtMs: Number(row.created_at_ms) };
+  }
+
+  async putIdempotency(s: IdempotencyScope, r: IdempotencyRecord): Promise<void> {
+    this.writable('putIdempotency');
+    const b = new SqlBuilder(this.engine);
+    await this.exec.run(
+      `INSERT INTO idempotency (account_id, catalog, operation, client_token, request_hash, response, created_at_ms) VALUES (${[s.accountId, s.catalog, s.operation, s.clientToken, r.requestHash, r.response, r.createdAtMs].map((v) => b.p(v)).join(', ')}) ON CONFLICT (account_id, catalog, operation, client_token) DO UPDATE SET request_hash = excluded.request_hash, response = excluded.response, created_at_ms = excluded.created_at_ms`,
+      b.params,
+    );
+  }
+
+  async appendEvent(e: EventEnvelope, availableAt = 0): Promise<void> {
+    this.writable('appendEvent');
+    if (!this.eventsAppended) {
+      this.eventsAppended = true;
+      await this.hooks.beforeFirstEvent?.(this.exec);
+    }
+    const catalog = typeof e.detail.catalog === 'string' ? e.detail.catalog : null;
+    const recorded = Date.parse(e.time);
+    const b = new SqlBuilder(this.engine);
+    await this.exec.run(
+      `INSERT INTO events (id, account_id, catalog, detail_type, available_at_ms, recorded_at_ms, envelope) VALUES (${[e.id, e.account, catalog, e['detail-type'], availableAt, Number.isFinite(recorded) ? recorded : 0, JSON.stringify(e)].map((v) => b.p(v)).join(', ')})`,
+      b.params,
+    );
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const b = new SqlBuilder(this.engine);
+    const rows = await this.exec.all(`SELECT value FROM meta WHERE key = ${b.p(key)}`, b.params);
+    return rows[0]?.value as string | undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.writable('setMeta');
+    const b = new SqlBuilder(this.engine);
+    await this.exec.run(`INSERT INTO meta (key, value) VALUES (${b.p(key)}, ${b.p(value)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, b.params);
+    this.hooks.touched('meta');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared pieces of the store
+
+/** A FIFO async mutex: one transaction at a time on one connection. */
+export class AsyncMutex {
+  private locked = false;
+  private readonly waiters: (() => void)[] = [];
+
+  async acquire(): Promise<void> {
+    if (!this.locked) {
+      this.locked = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.locked = false;
+  }
+}
+
+/** Per-kind change versions and their listeners. */
+export class ChangeBoard {
+  private readonly versions = new Map<string, number>();
+  private readonly listeners = new Set<(kinds: ReadonlySet<string>) => void>();
+
+  version(kind: string): number {
+    return this.versions.get(kind) ?? 0;
+  }
+
+  changed(kinds: ReadonlySet<string>): void {
+    if (kinds.size === 0) return;
+    for (const kind of kinds) this.versions.set(kind, this.version(kind) + 1);
+    for (const listener of this.listeners) {
+      try {
+        listener(kinds);
+      } catch {
+        // A listener's failure is its own; the commit already happened.
+      }
+    }
+  }
+
+  subscribe(listener: (kinds: ReadonlySet<string>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+}
+
+/** Where-clause for the outbox query, shared by both engines. */
+export function eventConditions(b: SqlBuilder, q: { after?: number; detailType?: string; accountId?: string; catalog?: string; availableBy?: number }): string {
+  const parts = [`seq > ${b.p(q.after ?? 0)}`];
+  if (q.detailType !== undefined) parts.push(`detail_type = ${b.p(q.detailType)}`);
+  if (q.accountId !== undefined) parts.push(`account_id = ${b.p(q.accountId)}`);
+  if (q.catalog !== undefined) parts.push(`catalog = ${b.p(q.catalog)}`);
+  if (q.availableBy !== undefined) parts.push(`available_at_ms <= ${b.p(q.availableBy)}`);
+  return parts.join(' AND ');
+}

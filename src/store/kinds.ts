@@ -1,0 +1,220 @@
+// The record kinds of the unit-of-work store: every field a List, a sweep or a claim filters or sorts on,
+// and the indexes that answer them (each List of the model, issue 6 item 2). Documents are the types of
+// records.ts; the task record is the generic one of unit-of-work.ts.
+import type {
+  EngagementMemberRecord,
+  EngagementRecord,
+  EngagementResourceRecord,
+  InvitationRecord,
+  OpportunityRecord,
+  ResourceSnapshotJobRecord,
+  ResourceSnapshotRecord,
+  TagSetRecord,
+} from './records.js';
+import { recordKind, type TaskRecord } from './unit-of-work.js';
+
+const ms = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
+
+/** Opportunity ids compare by number (`O999` before `O1000`). */
+export const opportunityIdOrder = (id: string): string => id.slice(1).padStart(20, '0');
+
+// ListOpportunities: Identifier, LifeCycleStage, LifeCycleReviewStatus, CustomerCompanyName (IN-lists),
+// LastModifiedDate/CreatedDate (instant ranges), TargetCloseDate (date range); sorts LastModifiedDate,
+// Identifier, CustomerCompanyName, CreatedDate, TargetCloseDate. Every list reads (accountId, catalog, visible).
+export const opportunityKind = recordKind<OpportunityRecord>()({
+  name: 'opportunity',
+  key: ['catalog', 'id'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    id: { type: 'text', of: (d) => d.id },
+    accountId: { type: 'text', of: (d) => d.accountId },
+    visible: { type: 'bool', of: (d) => d.visible },
+    idOrder: { type: 'text', of: (d) => opportunityIdOrder(d.id) },
+    lastModifiedDate: { type: 'timestamp', of: (d) => ms(d.lastModifiedAt) },
+    createdDate: { type: 'timestamp', of: (d) => ms(d.createdAt) },
+    stage: { type: 'text', of: (d) => d.data.LifeCycle?.Stage, optional: true },
+    reviewStatus: { type: 'text', of: (d) => d.data.LifeCycle?.ReviewStatus, optional: true },
+    customerCompanyName: { type: 'text', of: (d) => d.data.Customer?.Account?.CompanyName ?? '' },
+    /** YYYY-MM-DD, '' when absent (sorts first; filter with `gt: ''` to leave those out). */
+    targetCloseDate: { type: 'text', of: (d) => d.data.LifeCycle?.TargetCloseDate ?? '' },
+  },
+  indexes: [
+    // One per sort (the default sort doubles as the date-range index of LastModifiedDate)…
+    ['accountId', 'catalog', 'visible', 'lastModifiedDate'],
+    ['accountId', 'catalog', 'visible', 'idOrder'],
+    ['accountId', 'catalog', 'visible', 'customerCompanyName'],
+    ['accountId', 'catalog', 'visible', 'createdDate'],
+    ['accountId', 'catalog', 'visible', 'targetCloseDate'],
+    // …and one per equality filter, ordered by the default sort.
+    ['accountId', 'catalog', 'visible', 'stage', 'lastModifiedDate'],
+    ['accountId', 'catalog', 'visible', 'reviewStatus', 'lastModifiedDate'],
+    ['accountId', 'catalog', 'visible', 'customerCompanyName', 'lastModifiedDate'],
+    // Identifier lookups use the key (catalog, id).
+  ],
+  scope: { account: 'accountId', catalog: 'catalog' },
+});
+
+export const engagementKind = recordKind<EngagementRecord>()({
+  name: 'engagement',
+  key: ['catalog', 'id'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    id: { type: 'text', of: (d) => d.id },
+    createdBy: { type: 'text', of: (d) => d.createdBy },
+    createdAt: { type: 'timestamp', of: (d) => ms(d.createdAt) },
+  },
+  // ListEngagements pages the caller's memberships (engagementMemberKind) joined by id; CreatedBy filters.
+  indexes: [['catalog', 'createdAt'], ['catalog', 'createdBy', 'createdAt']],
+  scope: { catalog: 'catalog' },
+});
+
+export const engagementMemberKind = recordKind<EngagementMemberRecord>()({
+  name: 'engagement_member',
+  key: ['catalog', 'engagementId', 'accountId'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    engagementId: { type: 'text', of: (d) => d.engagementId },
+    accountId: { type: 'text', of: (d) => d.accountId },
+    position: { type: 'int', of: (d) => d.position },
+  },
+  // ListEngagementMembers (join order) and "my engagements".
+  indexes: [['catalog', 'engagementId', 'position'], ['accountId', 'catalog']],
+  scope: { account: 'accountId', catalog: 'catalog' },
+});
+
+// ListEngagementInvitations: by receiver or sender; Status, EngagementIdentifier, SenderAwsAccountId,
+// PayloadType; sort InvitationDate. The expiry sweep: PENDING by expiration date.
+export const invitationKind = recordKind<InvitationRecord>()({
+  name: 'engagement_invitation',
+  key: ['catalog', 'id'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    id: { type: 'text', of: (d) => d.id },
+    engagementId: { type: 'text', of: (d) => d.engagementId },
+    senderAccountId: { type: 'text', of: (d) => d.senderAccountId },
+    receiverAccountId: { type: 'text', of: (d) => d.receiverAccountId },
+    status: { type: 'text', of: (d) => d.status },
+    payloadType: { type: 'text', of: (d) => d.payloadType },
+    invitationDate: { type: 'timestamp', of: (d) => ms(d.invitationDate) },
+    expirationDate: { type: 'timestamp', of: (d) => ms(d.expirationDate) },
+  },
+  indexes: [
+    ['receiverAccountId', 'catalog', 'invitationDate'],
+    ['senderAccountId', 'catalog', 'invitationDate'],
+    ['receiverAccountId', 'catalog', 'status', 'invitationDate'],
+    ['senderAccountId', 'catalog', 'status', 'invitationDate'],
+    ['catalog', 'engagementId', 'invitationDate'],
+    ['status', 'expirationDate'],
+  ],
+  scope: { account: 'receiverAccountId', catalog: 'catalog' },
+});
+
+// Every task family: List*Tasks filter by TaskStatus, TaskIdentifier (the key), OpportunityIdentifier,
+// EngagementIdentifier, EngagementInvitationIdentifier, ContextIdentifier; sort StartTime. Claims: due tasks.
+export const taskKind = recordKind<TaskRecord>()({
+  name: 'task',
+  key: ['catalog', 'id'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    id: { type: 'text', of: (d) => d.id },
+    type: { type: 'text', of: (d) => d.type },
+    accountId: { type: 'text', of: (d) => d.accountId },
+    status: { type: 'text', of: (d) => d.status },
+    startTime: { type: 'timestamp', of: (d) => ms(d.startTime) },
+    dueAt: { type: 'timestamp', of: (d) => d.dueAtMs, optional: true },
+    leaseExpiresAt: { type: 'timestamp', of: (d) => d.leaseExpiresAtMs, optional: true },
+    opportunityId: { type: 'text', of: (d) => d.subject.opportunityId, optional: true },
+    engagementId: { type: 'text', of: (d) => d.subject.engagementId, optional: true },
+    invitationId: { type: 'text', of: (d) => d.subject.invitationId, optional: true },
+    contextId: { type: 'text', of: (d) => d.subject.contextId, optional: true },
+  },
+  indexes: [
+    ['accountId', 'catalog', 'type', 'startTime'],
+    ['accountId', 'catalog', 'type', 'status', 'startTime'],
+    ['catalog', 'opportunityId'],
+    ['catalog', 'engagementId'],
+    ['catalog', 'invitationId'],
+    ['status', 'dueAt'],
+  ],
+  scope: { account: 'accountId', catalog: 'catalog' },
+});
+
+// ListResourceSnapshotJobs: EngagementIdentifier, Status; sort CreatedDate.
+export const resourceSnapshotJobKind = recordKind<ResourceSnapshotJobRecord>()({
+  name: 'resource_snapshot_job',
+  key: ['catalog', 'id'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    id: { type: 'text', of: (d) => d.id },
+    accountId: { type: 'text', of: (d) => d.accountId },
+    engagementId: { type: 'text', of: (d) => d.engagementId },
+    resourceId: { type: 'text', of: (d) => d.resourceId },
+    status: { type: 'text', of: (d) => d.status },
+    createdAt: { type: 'timestamp', of: (d) => ms(d.createdAt) },
+  },
+  indexes: [
+    ['accountId', 'catalog', 'createdAt'],
+    ['accountId', 'catalog', 'engagementId', 'createdAt'],
+    ['accountId', 'catalog', 'status', 'createdAt'],
+    ['catalog', 'resourceId'],
+  ],
+  scope: { account: 'accountId', catalog: 'catalog' },
+});
+
+// ListResourceSnapshots: EngagementIdentifier (required), ResourceType, ResourceIdentifier, template, CreatedBy.
+export const resourceSnapshotKind = recordKind<ResourceSnapshotRecord>()({
+  name: 'resource_snapshot',
+  key: ['catalog', 'engagementId', 'resourceType', 'resourceId', 'templateName', 'revision'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    engagementId: { type: 'text', of: (d) => d.engagementId },
+    resourceType: { type: 'text', of: (d) => d.resourceType },
+    resourceId: { type: 'text', of: (d) => d.resourceId },
+    templateName: { type: 'text', of: (d) => d.templateName },
+    revision: { type: 'int', of: (d) => d.revision },
+    createdBy: { type: 'text', of: (d) => d.createdBy },
+  },
+  indexes: [['catalog', 'engagementId', 'createdBy']],
+  scope: { account: 'createdBy', catalog: 'catalog' },
+});
+
+// ListEngagementResourceAssociations: EngagementIdentifier, ResourceType, ResourceIdentifier, CreatedBy.
+export const engagementResourceKind = recordKind<EngagementResourceRecord>()({
+  name: 'engagement_resource',
+  key: ['catalog', 'engagementId', 'resourceType', 'resourceId'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    engagementId: { type: 'text', of: (d) => d.engagementId },
+    resourceType: { type: 'text', of: (d) => d.resourceType },
+    resourceId: { type: 'text', of: (d) => d.resourceId },
+    createdBy: { type: 'text', of: (d) => d.createdBy },
+    createdAt: { type: 'timestamp', of: (d) => ms(d.createdAt) },
+  },
+  indexes: [['catalog', 'resourceId'], ['catalog', 'createdBy', 'createdAt']],
+  scope: { account: 'createdBy', catalog: 'catalog' },
+});
+
+export const tagSetKind = recordKind<TagSetRecord>()({
+  name: 'tag_set',
+  key: ['resourceArn'],
+  fields: {
+    resourceArn: { type: 'text', of: (d) => d.resourceArn },
+    catalog: { type: 'text', of: (d) => d.catalog },
+    accountId: { type: 'text', of: (d) => d.accountId },
+  },
+  indexes: [['accountId', 'catalog']],
+  scope: { account: 'accountId', catalog: 'catalog' },
+});
+
+/** Every kind the schema holds, in the order migrations create them. */
+export const allKinds = [
+  opportunityKind,
+  engagementKind,
+  engagementMemberKind,
+  invitationKind,
+  taskKind,
+  resourceSnapshotJobKind,
+  resourceSnapshotKind,
+  engagementResourceKind,
+  tagSetKind,
+] as const;

@@ -1,0 +1,579 @@
+// The unit-of-work store's conformance suite: the same cases against SQLite (in memory and a file) and
+// PostgreSQL (PCL_TEST_POSTGRES_URL, default postgres://postgres:postgres@127.0.0.1:5432/postgres, in a fresh
+// schema per run). Without a reachable PostgreSQL its suite is reported skipped, not failed.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { EventEnvelope } from '../src/events/envelope.js';
+import { PostgresUnitOfWorkStore } from '../src/store/engines/postgres.js';
+import { asAny, indexColumns, snake, tableOf } from '../src/store/engines/sql.js';
+import { allKinds, opportunityIdOrder, opportunityKind, taskKind } from '../src/store/kinds.js';
+import { openStore } from '../src/store/open.js';
+import type { OpportunityRecord } from '../src/store/records.js';
+import {
+  InvalidCursorError,
+  NestedTransactionError,
+  SchemaVersionError,
+  type Query,
+  type TaskRecord,
+  type UnitOfWorkStore,
+} from '../src/store/unit-of-work.js';
+
+const PG_URL = process.env.PCL_TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+
+async function postgresReachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    return `no PostgreSQL at PCL_TEST_POSTGRES_URL (${(err as Error).message})`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+const postgresSkip = await postgresReachable();
+
+interface Engine {
+  name: string;
+  skip?: string;
+  open(): Promise<UnitOfWorkStore>;
+  /** Opens another store on the same database (another "process"); absent for an in-memory database. */
+  openAnother?(): Promise<UnitOfWorkStore>;
+  cleanup(): Promise<void>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'pcl-store-'));
+const pgSchema = `pcl_test_${process.pid}_${randomUUID().slice(0, 8)}`;
+const pgUrl = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${pgSchema}`;
+
+const engines: Engine[] = [
+  { name: 'SQLite in memory', open: () => openStore(':memory:'), cleanup: async () => {} },
+  {
+    name: 'SQLite file',
+    open: () => openStore(join(dir, 'conformance.db')),
+    openAnother: () => openStore(join(dir, 'conformance.db')),
+    cleanup: async () => {},
+  },
+  {
+    name: 'PostgreSQL',
+    skip: postgresSkip,
+    open: () => openStore(pgUrl),
+    openAnother: () => openStore(pgUrl),
+    cleanup: async () => {
+      const store = (await openStore(pgUrl)) as PostgresUnitOfWorkStore;
+      await store.dropSchema();
+      await store.close();
+    },
+  },
+];
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// ---------------------------------------------------------------------------------------------------------
+// Records
+
+const ACCOUNT = '111111111111';
+const OTHER = '222222222222';
+const STAGES = ['Prospect', 'Qualified', 'Committed', 'Launched'];
+const REVIEW = ['Pending Submission', 'Submitted', 'Approved'];
+const COMPANIES = ['Acme', 'Globex', 'Initech', 'Ärzte AG', 'acme'];
+
+function opportunity(n: number, overrides: Partial<OpportunityRecord> = {}): OpportunityRecord {
+  // Many ties on every sort field, so the key tie-breaker matters.
+  const at = (k: number) => new Date(Date.UTC(2025, 0, 1) + k * 60_000).toISOString();
+  return {
+    catalog: 'Sandbox',
+    id: `O${5000000 + n}`,
+    accountId: ACCOUNT,
+    visible: true,
+    origin: 'Partner Referral',
+    createdAt: at(n % 7),
+    lastModifiedAt: at(n % 11),
+    data: {
+      LifeCycle: { Stage: STAGES[n % 4], ReviewStatus: REVIEW[n % 3], TargetCloseDate: n % 5 === 0 ? undefined : `2025-0${1 + (n % 9)}-15` },
+      Customer: { Account: { CompanyName: COMPANIES[n % 5]! } },
+    } as OpportunityRecord['data'],
+    ...overrides,
+  };
+}
+
+function task(n: number, overrides: Partial<TaskRecord> = {}): TaskRecord {
+  return {
+    catalog: 'Sandbox',
+    id: `task-${String(n).padStart(4, '0')}`,
+    type: 'engagement-by-accepting-invitation',
+    accountId: ACCOUNT,
+    status: 'IN_PROGRESS',
+    startTime: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(),
+    dueAtMs: 1000,
+    subject: { invitationId: `engi-${n}` },
+    payload: { n },
+    ...overrides,
+  };
+}
+
+function envelope(n: number, account = ACCOUNT, detailType = 'Opportunity Created'): EventEnvelope {
+  return {
+    version: '0',
+    id: `event-${n}-${randomUUID()}`,
+    'detail-type': detailType,
+    source: 'aws.partnercentral-selling',
+    account,
+    time: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail: { catalog: 'Sandbox', n },
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await sleep(10);
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+// Expected orders computed in memory, the way the engines must order (byte order for text, key tie-breaker).
+type OppSortField = 'lastModifiedDate' | 'createdDate' | 'idOrder' | 'customerCompanyName' | 'targetCloseDate';
+function sortValue(r: OpportunityRecord, field: OppSortField): string | number {
+  const value = opportunityKind.fields[field].of(r);
+  if (value === undefined) throw new Error('unexpected');
+  return value;
+}
+const bytes = (s: string) => Buffer.from(s, 'utf8');
+function compare(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return Buffer.compare(bytes(String(a)), bytes(String(b)));
+}
+function expectedOrder(records: OpportunityRecord[], field: OppSortField, desc: boolean): string[] {
+  const sorted = [...records].sort((x, y) => compare(sortValue(x, field), sortValue(y, field)) || compare(x.id, y.id));
+  if (desc) sorted.reverse();
+  return sorted.map((r) => r.id);
+}
+
+async function pageAll(store: UnitOfWorkStore, query: Omit<Query<typeof opportunityKind.fields>, 'after'>): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let guard = 0; guard < 1000; guard++) {
+    const page = await store.transaction((uow) => uow.query(opportunityKind, { ...query, after }), { readOnly: true });
+    assert.ok(page.items.length <= query.limit);
+    ids.push(...page.items.map((r) => r.id));
+    if (!page.next) return ids;
+    assert.equal(page.items.length, query.limit, 'only the last page is short');
+    after = page.next;
+  }
+  throw new Error('paging did not end');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The cases
+
+for (const engine of engines) {
+  describe(`unit-of-work store on ${engine.name}`, { skip: engine.skip }, () => {
+    let store: UnitOfWorkStore;
+    let other: UnitOfWorkStore | undefined;
+
+    before(async () => {
+      store = await engine.open();
+      other = await engine.openAnother?.();
+    });
+    after(async () => {
+      await other?.close();
+      await store.close();
+      await engine.cleanup();
+    });
+    beforeEach(async () => {
+      await store.reset();
+    });
+
+    it('gets, puts (insert or replace) and deletes by key', async () => {
+      const record = opportunity(1);
+      await store.transaction((uow) => uow.put(opportunityKind, record));
+      assert.deepEqual(await store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', record.id])), record);
+      const renamed = { ...record, lastModifiedAt: '2025-06-01T00:00:00.000Z' };
+      await store.transaction((uow) => uow.put(opportunityKind, renamed));
+      assert.equal(await store.transaction((uow) => uow.count(opportunityKind)), 1);
+      assert.deepEqual(await store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', record.id])), renamed);
+      assert.equal(await store.transaction((uow) => uow.get(opportunityKind, ['AWS', record.id])), undefined);
+      assert.equal(await store.transaction((uow) => uow.delete(opportunityKind, ['Sandbox', record.id])), true);
+      assert.equal(await store.transaction((uow) => uow.delete(opportunityKind, ['Sandbox', record.id])), false);
+      assert.equal(await store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', record.id])), undefined);
+    });
+
+    it('commits everything or nothing, and refuses a record missing a required field', async () => {
+      await assert.rejects(
+        store.transaction(async (uow) => {
+          await uow.put(opportunityKind, opportunity(1));
+          await uow.nextSequence('opportunity');
+          await uow.put(opportunityKind, { ...opportunity(2), accountId: undefined as unknown as string });
+        }),
+        /accountId is required/,
+      );
+      assert.equal(await store.transaction((uow) => uow.count(opportunityKind)), 0);
+      assert.equal(await store.transaction((uow) => uow.nextSequence('opportunity')), 1, 'the rolled-back sequence step is undone');
+    });
+
+    it('never interleaves two transactions of one store', async () => {
+      const failing = store.transaction(async (uow) => {
+        await uow.put(opportunityKind, opportunity(1));
+        await sleep(20);
+        throw new Error('boom');
+      });
+      const succeeding = store.transaction((uow) => uow.put(opportunityKind, opportunity(2)));
+      await assert.rejects(failing, /boom/);
+      await succeeding;
+      const ids = await pageAll(store, { where: { accountId: ACCOUNT }, limit: 10 });
+      assert.deepEqual(ids, [opportunity(2).id]);
+    });
+
+    it('refuses nested transactions and writes in read-only ones', async () => {
+      await assert.rejects(
+        store.transaction(() => store.transaction(async () => 1)),
+        NestedTransactionError,
+      );
+      await assert.rejects(store.transaction((uow) => uow.put(opportunityKind, opportunity(1)), { readOnly: true }), /read-only/);
+    });
+
+    it('sorts on every declared sort field both ways and pages with a keyset cursor', async () => {
+      const mine = Array.from({ length: 53 }, (_, i) => opportunity(i + 1));
+      const foreign = [opportunity(900, { accountId: OTHER }), opportunity(901, { visible: false }), opportunity(902, { catalog: 'AWS' })];
+      await store.transaction(async (uow) => {
+        for (const r of [...mine, ...foreign]) await uow.put(opportunityKind, r);
+      });
+      const where = { accountId: ACCOUNT, catalog: 'Sandbox', visible: true } as const;
+      for (const field of ['lastModifiedDate', 'createdDate', 'idOrder', 'customerCompanyName', 'targetCloseDate'] as const) {
+        for (const desc of [false, true]) {
+          const ids = await pageAll(store, { where, sort: { by: field, order: desc ? 'desc' : 'asc' }, limit: 7 });
+          assert.deepEqual(ids, expectedOrder(mine, field, desc), `${field} ${desc ? 'desc' : 'asc'}`);
+        }
+      }
+      // Without a sort: key order; and the tie-breaker covers a key field left free by the filter.
+      const byKey = await pageAll(store, { where: { accountId: ACCOUNT, visible: true }, limit: 10 });
+      assert.deepEqual(byKey, [opportunity(902).id, ...mine.map((r) => r.id).sort()], 'catalog AWS before Sandbox, then id');
+      // Across catalogs (902 is in AWS): no duplicates, nothing left out.
+      const acrossCatalogs = await pageAll(store, { where: { customerCompanyName: 'Initech' }, sort: { by: 'lastModifiedDate' }, limit: 3 });
+      assert.deepEqual([...acrossCatalogs].sort(), [...mine.filter((r) => r.data.Customer?.Account?.CompanyName === 'Initech').map((r) => r.id), opportunity(902).id].sort());
+      assert.equal(opportunityIdOrder('O999') < opportunityIdOrder('O1000'), true);
+    });
+
+    it('filters by equality, lists, ranges, prefixes and exclusions, and counts the same sets', async () => {
+      const mine = Array.from({ length: 40 }, (_, i) => opportunity(i + 1));
+      await store.transaction(async (uow) => {
+        for (const r of mine) await uow.put(opportunityKind, r);
+        await uow.put(opportunityKind, opportunity(500, { accountId: OTHER }));
+      });
+      const base = { accountId: ACCOUNT, catalog: 'Sandbox', visible: true } as const;
+      const f = opportunityKind.fields;
+      const cases: [string, Query<typeof f>['where'], (r: OpportunityRecord) => boolean][] = [
+        ['stage list', { ...base, stage: ['Prospect', 'Launched'] }, (r) => ['Prospect', 'Launched'].includes(r.data.LifeCycle!.Stage!)],
+        ['one review status', { ...base, reviewStatus: 'Approved' }, (r) => r.data.LifeCycle!.ReviewStatus === 'Approved'],
+        ['company names', { ...base, customerCompanyName: ['Acme', 'Ärzte AG'] }, (r) => ['Acme', 'Ärzte AG'].includes(r.data.Customer!.Account!.CompanyName!)],
+        ['identifiers', { ...base, id: [mine[3]!.id, mine[7]!.id, 'O1'] }, (r) => r.id === mine[3]!.id || r.id === mine[7]!.id],
+        [
+          'last modified window [a, b)',
+          { ...base, lastModifiedDate: { gte: Date.parse('2025-01-01T00:03:00Z'), lt: Date.parse('2025-01-01T00:07:00Z') } },
+          (r) => Date.parse(r.lastModifiedAt) >= Date.parse('2025-01-01T00:03:00Z') && Date.parse(r.lastModifiedAt) < Date.parse('2025-01-01T00:07:00Z'),
+        ],
+        ['created after', { ...base, createdDate: { gt: Date.parse('2025-01-01T00:04:00Z') } }, (r) => Date.parse(r.createdAt) > Date.parse('2025-01-01T00:04:00Z')],
+        [
+          'target close before, absent ones left out',
+          { ...base, targetCloseDate: { gt: '', lt: '2025-04-01' } },
+          (r) => r.data.LifeCycle!.TargetCloseDate !== undefined && r.data.LifeCycle!.TargetCloseDate < '2025-04-01',
+        ],
+        ['prefix', { ...base, customerCompanyName: { prefix: 'Ac' } }, (r) => r.data.Customer!.Account!.CompanyName!.startsWith('Ac')],
+        ['not in', { ...base, stage: { notIn: ['Prospect'] } }, (r) => r.data.LifeCycle!.Stage !== 'Prospect'],
+        ['empty list matches nothing', { ...base, stage: [] }, () => false],
+      ];
+      for (const [name, where, predicate] of cases) {
+        const expected = expectedOrder(mine.filter(predicate), 'lastModifiedDate', true);
+        assert.deepEqual(await pageAll(store, { where, sort: { by: 'lastModifiedDate', order: 'desc' }, limit: 4 }), expected, name);
+        assert.equal(await store.transaction((uow) => uow.count(opportunityKind, where)), expected.length, `count: ${name}`);
+      }
+      await assert.rejects(
+        store.transaction((uow) => uow.query(opportunityKind, { where: base, sort: { by: 'stage' }, limit: 5 })),
+        /optional field/,
+      );
+    });
+
+    it('refuses a cursor that is malformed or belongs to another query', async () => {
+      await store.transaction(async (uow) => {
+        for (let i = 1; i <= 5; i++) await uow.put(opportunityKind, opportunity(i));
+      });
+      const first = await store.transaction((uow) => uow.query(opportunityKind, { where: { accountId: ACCOUNT }, sort: { by: 'lastModifiedDate' }, limit: 2 }));
+      assert.ok(first.next);
+      await assert.rejects(store.transaction((uow) => uow.query(opportunityKind, { sort: { by: 'lastModifiedDate' }, after: 'not a cursor!', limit: 2 })), InvalidCursorError);
+      // The same cursor against a sort on a text field: wrong shape.
+      await assert.rejects(
+        store.transaction((uow) => uow.query(opportunityKind, { where: { accountId: ACCOUNT }, sort: { by: 'customerCompanyName' }, after: first.next, limit: 2 })),
+        InvalidCursorError,
+      );
+    });
+
+    it('advances named sequences without gaps or repeats', async () => {
+      const values: number[] = [];
+      for (let i = 0; i < 3; i++) values.push(await store.transaction((uow) => uow.nextSequence('engagement')));
+      values.push(await store.transaction(async (uow) => (await uow.nextSequence('engagement')) + (await uow.nextSequence('engagement')) * 0));
+      assert.deepEqual(values, [1, 2, 3, 4]);
+      assert.equal(await store.transaction((uow) => uow.nextSequence('opportunity')), 1);
+    });
+
+    it('stores idempotency records and purges them by age', async () => {
+      const scope = (token: string) => ({ accountId: ACCOUNT, catalog: 'Sandbox', operation: 'CreateOpportunity', clientToken: token });
+      await store.transaction(async (uow) => {
+        for (let i = 0; i < 25; i++) await uow.putIdempotency(scope(`t${i}`), { requestHash: `h${i}`, response: `{"Id":"${i}"}`, createdAtMs: i * 1000 });
+      });
+      assert.deepEqual(await store.transaction((uow) => uow.getIdempotency(scope('t3'))), { requestHash: 'h3', response: '{"Id":"3"}', createdAtMs: 3000 });
+      assert.equal(await store.transaction((uow) => uow.getIdempotency(scope('nope'))), undefined);
+      assert.equal(await store.purgeIdempotency(20_000, 4), 20);
+      assert.equal(await store.transaction((uow) => uow.getIdempotency(scope('t19'))), undefined);
+      assert.ok(await store.transaction((uow) => uow.getIdempotency(scope('t20'))));
+    });
+
+    it('keeps an ordered outbox: availability, filters, positions, purges', async () => {
+      const events = Array.from({ length: 12 }, (_, i) => envelope(i, i % 3 === 0 ? OTHER : ACCOUNT, i % 2 ? 'Opportunity Updated' : 'Opportunity Created'));
+      await store.transaction(async (uow) => {
+        for (const [i, e] of events.entries()) await uow.appendEvent(e, i === 11 ? 5_000 : 0);
+      });
+      const all = await store.readEvents({ limit: 100, availableBy: 10_000 });
+      assert.deepEqual(all.map((e) => e.envelope.id), events.map((e) => e.id));
+      assert.ok(all.every((e, i) => i === 0 || e.position > all[i - 1]!.position));
+      assert.equal((await store.readEvents({ limit: 100, availableBy: 1_000 })).length, 11, 'held back until available');
+      const mine = await store.readEvents({ limit: 100, accountId: ACCOUNT, detailType: 'Opportunity Updated', availableBy: 10_000 });
+      assert.deepEqual(mine.map((e) => e.envelope.id), events.filter((_, i) => i % 3 !== 0 && i % 2 === 1).map((e) => e.id));
+      const position = await store.eventPosition(events[4]!.id);
+      assert.equal(position, all[4]!.position);
+      const rest = await store.readEvents({ after: position, limit: 3, availableBy: 10_000 });
+      assert.deepEqual(rest.map((e) => e.envelope.id), events.slice(5, 8).map((e) => e.id));
+      assert.equal(await store.purgeEvents({ recordedBefore: Date.parse(events[3]!.time), batchSize: 2 }), 3);
+      assert.equal(await store.purgeEvents({ keepLast: 4, batchSize: 2 }), 5);
+      assert.deepEqual((await store.readEvents({ limit: 100, availableBy: 10_000 })).map((e) => e.envelope.id), events.slice(8).map((e) => e.id));
+    });
+
+    it('keeps metadata, read through a cache that a write refreshes', async () => {
+      await store.transaction((uow) => uow.setMeta('clock', '{"offsetMs":0}'));
+      assert.equal(await store.readMeta('clock'), '{"offsetMs":0}');
+      await store.transaction((uow) => uow.setMeta('clock', '{"offsetMs":5}'));
+      assert.equal(await store.readMeta('clock'), '{"offsetMs":5}');
+      assert.equal(await store.readMeta('absent'), undefined);
+    });
+
+    it('claims due tasks with leases, renews them, and lets another owner take over an expired one', async () => {
+      await store.transaction(async (uow) => {
+        for (let i = 1; i <= 3; i++) await uow.put(taskKind, task(i));
+        await uow.put(taskKind, task(4, { dueAtMs: 9_999 }));
+        await uow.put(taskKind, task(5, { status: 'COMPLETE' }));
+        await uow.put(taskKind, task(6, { dueAtMs: undefined, pollsRemaining: 2 }));
+      });
+      const now = 1_000_000;
+      const a = await store.claimDueTasks({ dueBy: 2_000, owner: 'A', leaseMs: 10_000, limit: 10, now });
+      assert.deepEqual(a.map((t) => t.id).sort(), ['task-0001', 'task-0002', 'task-0003']);
+      assert.ok(a.every((t) => t.leaseOwner === 'A' && t.leaseExpiresAtMs === now + 10_000));
+      assert.deepEqual(await store.claimDueTasks({ dueBy: 2_000, owner: 'B', leaseMs: 10_000, limit: 10, now: now + 1 }), [], 'leased');
+      assert.equal(await store.renewTaskLease(['Sandbox', 'task-0001'], 'A', 10_000, now + 5_000), true);
+      // A dies: its leases lapse and B takes the tasks over (task 1 was renewed, so it lapses later).
+      const b = await store.claimDueTasks({ dueBy: 2_000, owner: 'B', leaseMs: 10_000, limit: 10, now: now + 10_001 });
+      assert.deepEqual(b.map((t) => t.id).sort(), ['task-0002', 'task-0003']);
+      assert.equal(await store.renewTaskLease(['Sandbox', 'task-0002'], 'A', 10_000, now + 10_002), false, 'lost lease');
+      const stored = await store.transaction((uow) => uow.get(taskKind, ['Sandbox', 'task-0002']));
+      assert.equal(stored?.leaseOwner, 'B');
+      // Lists of a task family read the same records.
+      const listed = await store.transaction((uow) =>
+        uow.query(taskKind, { where: { accountId: ACCOUNT, catalog: 'Sandbox', type: 'engagement-by-accepting-invitation', status: 'IN_PROGRESS' }, sort: { by: 'startTime', order: 'desc' }, limit: 10 }),
+      );
+      assert.deepEqual(listed.items.map((t) => t.id), ['task-0006', 'task-0004', 'task-0003', 'task-0002', 'task-0001']);
+      assert.deepEqual((await store.transaction((uow) => uow.query(taskKind, { where: { catalog: 'Sandbox', invitationId: 'engi-5' }, limit: 5 }))).items.map((t) => t.id), ['task-0005']);
+    });
+
+    it('hands a named lease to one owner at a time', async () => {
+      assert.equal(await store.tryAcquireLease('expiry-sweep', 'A', 1_000, 10_000), true);
+      assert.equal(await store.tryAcquireLease('expiry-sweep', 'B', 1_000, 10_500), false);
+      assert.equal(await store.tryAcquireLease('expiry-sweep', 'A', 1_000, 10_900), true, 'renewed by its owner');
+      assert.equal(await store.tryAcquireLease('expiry-sweep', 'B', 1_000, 11_500), false);
+      assert.equal(await store.tryAcquireLease('expiry-sweep', 'B', 1_000, 11_900), true, 'taken over once lapsed');
+      await store.releaseLease('expiry-sweep', 'B');
+      assert.equal(await store.tryAcquireLease('expiry-sweep', 'A', 1_000, 11_901), true);
+      await store.releaseLease('expiry-sweep', 'A');
+    });
+
+    it('has every declared column and index in its migrated schema', async () => {
+      for (const kind of allKinds as readonly unknown[] as readonly ReturnType<typeof asAny>[]) {
+        const table = tableOf(kind);
+        const expectedIndexes = kind.indexes.map((declared) => indexColumns(kind, declared).join(','));
+        const expectedColumns = [...Object.keys(kind.fields).map(snake), 'doc'].sort();
+        if (store.engine === 'sqlite') {
+          const db = (store as unknown as { db: Database.Database }).db;
+          const columns = (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name).sort();
+          assert.deepEqual(columns, expectedColumns, table);
+          const indexes = (db.pragma(`index_list(${table})`) as { name: string; origin: string }[])
+            .filter((i) => i.origin === 'c')
+            .map((i) => (db.pragma(`index_info(${i.name})`) as { name: string }[]).map((c) => c.name).join(','));
+          assert.deepEqual(indexes.sort(), [...expectedIndexes].sort(), table);
+        } else {
+          const client = new pg.Client({ connectionString: PG_URL });
+          await client.connect();
+          try {
+            const columns = await client.query('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [pgSchema, table]);
+            assert.deepEqual(columns.rows.map((r: { column_name: string }) => r.column_name).sort(), expectedColumns, table);
+            const indexes = await client.query(
+              `SELECT array_to_string(array_agg(a.attname ORDER BY k.n), ',') AS cols FROM pg_index i
+                 JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace ns ON ns.oid = c.relnamespace
+                 CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+               WHERE ns.nspname = $1 AND c.relname = $2 AND NOT i.indisprimary GROUP BY i.indexrelid`,
+              [pgSchema, table],
+            );
+            assert.deepEqual(indexes.rows.map((r: { cols: string }) => r.cols).sort(), [...expectedIndexes].sort(), table);
+          } finally {
+            await client.end();
+          }
+        }
+      }
+    });
+
+    describe('two stores on one database', { skip: engine.openAnother ? undefined : 'an in-memory database has one connection' }, () => {
+      it('notifies the other store of changed record kinds, and refreshes its metadata cache', async () => {
+        await other!.syncChanges(); // absorb the reset before this case
+        const seen: string[] = [];
+        const unsubscribe = other!.subscribe((kinds) => seen.push(...kinds));
+        try {
+          assert.equal(await other!.readMeta('config'), undefined);
+          const before = other!.version('opportunity');
+          await store.transaction(async (uow) => {
+            await uow.put(opportunityKind, opportunity(1));
+            await uow.setMeta('config', 'v1');
+          });
+          await other!.syncChanges();
+          assert.ok(other!.version('opportunity') > before);
+          await eventually(() => seen.includes('opportunity') && seen.includes('meta'), 'change notification');
+          assert.ok(!seen.includes('task'), 'only the changed kinds');
+          assert.equal(await other!.readMeta('config'), 'v1');
+        } finally {
+          unsubscribe();
+        }
+      });
+
+      it('lets exactly one of two racing optimistic updates win', async () => {
+        const original = opportunity(7);
+        await store.transaction((uow) => uow.put(opportunityKind, original));
+        // Both read before either writes where the engine allows it (PostgreSQL); SQLite serializes writers.
+        let arrived = 0;
+        let release!: () => void;
+        const bothRead = new Promise<void>((resolve) => (release = resolve));
+        const update = (s: UnitOfWorkStore, stamp: string) =>
+          s.transaction(async (uow) => {
+            const current = await uow.get(opportunityKind, ['Sandbox', original.id]);
+            if (current?.lastModifiedAt !== original.lastModifiedAt) throw new Error('conflict: modified since read');
+            if (s.engine === 'postgres') {
+              if (++arrived === 2) release();
+              await bothRead;
+            }
+            await uow.put(opportunityKind, { ...current, lastModifiedAt: stamp });
+            return stamp;
+          });
+        const results = await Promise.allSettled([update(store, '2026-01-01T00:00:00.000Z'), update(other!, '2026-02-02T00:00:00.000Z')]);
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        assert.equal(won.length, 1, JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value))));
+        assert.match(String(lost[0]!.reason), /conflict/);
+        const final = await store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', original.id]));
+        assert.equal(final?.lastModifiedAt, (won[0] as PromiseFulfilledResult<string>).value);
+      });
+
+      it('answers one idempotent create once across stores', async () => {
+        const scope = { accountId: ACCOUNT, catalog: 'Sandbox', operation: 'CreateOpportunity', clientToken: 'same-token' };
+        const create = (s: UnitOfWorkStore) =>
+          s.transaction(async (uow) => {
+            const seen = await uow.getIdempotency(scope);
+            if (seen) return seen.response;
+            const n = await uow.nextSequence('race-opportunity');
+            await uow.put(opportunityKind, opportunity(n));
+            const response = `{"Id":"${opportunity(n).id}"}`;
+            await uow.putIdempotency(scope, { requestHash: 'h', response, createdAtMs: 1 });
+            return response;
+          });
+        const answers = await Promise.all([create(store), create(other!), create(store), create(other!)]);
+        assert.equal(new Set(answers).size, 1, answers.join(' '));
+        assert.equal(await store.transaction((uow) => uow.count(opportunityKind)), 1);
+      });
+
+      it('splits concurrent task claims between stores, never handing one task to both', async () => {
+        await store.transaction(async (uow) => {
+          for (let i = 1; i <= 30; i++) await uow.put(taskKind, task(i));
+        });
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => (i % 2 ? other! : store).claimDueTasks({ dueBy: 2_000, owner: `owner-${i}`, leaseMs: 60_000, limit: 7 })),
+        );
+        const ids = claims.flat().map((t) => t.id);
+        assert.equal(new Set(ids).size, ids.length, 'no task claimed twice');
+        assert.equal(ids.length, 30);
+      });
+    });
+  });
+}
+
+describe('schema versions', () => {
+  it('refuses a SQLite file from a newer version and leaves it untouched', async () => {
+    const path = join(dir, 'newer.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE t (x)');
+    db.pragma('user_version = 99');
+    db.close();
+    const bytes = readFileSync(path);
+    await assert.rejects(openStore(path), SchemaVersionError);
+    assert.deepEqual(readFileSync(path), bytes);
+  });
+
+  it('upgrades a file of the synchronous store in place', async () => {
+    const { SqliteStore } = await import('../src/store/sqlite-store.js');
+    const path = join(dir, 'v1.db');
+    const old = new SqliteStore({ path });
+    old.transaction((tx) => tx.setMeta('seed', 'kept'));
+    old.close();
+    const store = await openStore(path);
+    try {
+      assert.equal(await store.readMeta('seed'), 'kept');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a PostgreSQL schema from a newer version and leaves it untouched', { skip: postgresSkip }, async () => {
+    const schema = `${pgSchema}_newer`;
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${schema}`);
+      await client.query(`CREATE TABLE ${schema}.schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(`INSERT INTO ${schema}.schema_migrations (version, description) VALUES (999, 'from the future')`);
+      await assert.rejects(openStore(`${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`), SchemaVersionError);
+      const tables = await client.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
+      assert.deepEqual(tables.rows.map((r: { table_name: string }) => r.table_name), ['schema_migrations']);
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
+  });
+
+  it('migrates once when two PostgreSQL stores start together', { skip: postgresSkip }, async () => {
+    const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${pgSchema}_together`;
+    const stores = await Promise.all([openStore(url), openStore(url), openStore(url)]);
+    try {
+      await stores[0]!.transaction((uow) => uow.setMeta('k', 'v'));
+      assert.equal(await stores[2]!.transaction((uow) => uow.getMeta('k')), 'v');
+    } finally {
+      await (stores[0] as PostgresUnitOfWorkStore).dropSchema();
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
