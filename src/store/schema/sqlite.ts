@@ -1,5 +1,5 @@
-// Numbered schema migrations of the unit-of-work store on SQLite (`PRAGMA user_version`). Version 1 is the
-// schema of the synchronous store (so an existing file upgrades in place); version 2 adds the record tables
+// Numbered schema migrations of the unit-of-work store on SQLite (`PRAGMA user_version`). Versions 1 and 2 are
+// the schema of the synchronous store (so an existing file upgrades in place); version 3 adds the record tables
 // declared in kinds.ts, spelled out here so that a later change to a declaration needs its own migration
 // (the conformance suite checks that the migrated schema has every declared column and index).
 import { migrations as synchronousStoreMigrations } from '../migrations.js';
@@ -12,8 +12,9 @@ export interface Migration {
 
 export const sqliteMigrations: readonly Migration[] = [
   { ...synchronousStoreMigrations[0]!, version: 1 },
+  { ...synchronousStoreMigrations[1]!, version: 2 },
   {
-    version: 2,
+    version: 3,
     description: 'record tables of the unit-of-work store, leases, change counters, outbox retention',
     sql: `
       CREATE TABLE rec_opportunity (catalog TEXT NOT NULL, id TEXT NOT NULL, account_id TEXT NOT NULL, visible INTEGER NOT NULL, id_order TEXT NOT NULL, last_modified_date INTEGER NOT NULL, created_date INTEGER NOT NULL, stage TEXT, review_status TEXT, customer_company_name TEXT NOT NULL, target_close_date TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (catalog, id));
