@@ -13,6 +13,7 @@
 // - A receiver mirrors its sender's Approved and Rejected; any other sender status gives Submitted.
 // - The legacy "after Launched only DeliveryModels, AdditionalComments, SoftwareRevenue" lock [OPPCSV] is
 //   opt-in (`launchedLocks`), since AWS's API documentation does not state it.
+// - A US StateOrRegion is valid as a picklist name (`Washington`) or a USPS code (`WA`), in any case.
 // - Completeness: absent or empty → REQUIRED_FIELD_MISSING; a present value that breaks the rule →
 //   INVALID_VALUE; a missing Solution → NOT_ENOUGH_VALUES. FieldNames carry no list indexes.
 import type { FieldError } from '../errors.js';
@@ -346,9 +347,15 @@ export const COMPLETENESS_RULES: readonly CompletenessRule[] = [
   },
 ];
 
-const US_STATES_LOWER = new Set([...US_STATES_OR_REGIONS].map((s) => s.toLowerCase()));
+/**
+ * USPS two-letter codes of the same states and regions [INF]: connectors (and this emulator's own referral
+ * defaults) often send `WA` rather than the picklist's `Washington`.
+ */
+const USPS_CODES = 'AL AK AS AZ AR CA CO CT DE DC FM FL GA GU HI ID IL IN IA KS KY LA ME MH MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND MP OH OK OR PW PA PR RI SC SD TN TX UT VT VA VI WA WV WI WY AA AE AP';
 
-/** A US StateOrRegion from AWS's picklist, compared without regard to case. */
+const US_STATES_LOWER = new Set([...US_STATES_OR_REGIONS, ...USPS_CODES.split(' ')].map((s) => s.toLowerCase()));
+
+/** A US StateOrRegion from AWS's picklist or its USPS code, compared without regard to case. */
 export function isUsState(value: string): boolean {
   return US_STATES_LOWER.has(value.trim().toLowerCase());
 }
