@@ -1,0 +1,56 @@
+// What every rule module shares: how a rule cites its source, how field errors become the one exception AWS
+// answers for broken business rules, and a structural diff that names changed fields as AWS does.
+import { ValidationException, type FieldError, type ValidationErrorCode } from '../errors.js';
+import { fieldPath } from '../model/validate.js';
+
+/**
+ * Where a rule comes from: a behavior.md section with its evidence tag (`§3.4 [OPPCSV]`), or a spec decision
+ * (`decision 20`). An [INF] tag means the emulator chose it; the choice is listed in the module's header.
+ */
+export type Source = string;
+
+export function fieldError(fieldName: string, code: ValidationErrorCode, message: string): FieldError {
+  return { FieldName: fieldName, Code: code, Message: message };
+}
+
+/** `ValidationException` with `Reason: BUSINESS_VALIDATION_FAILED` carrying every broken rule. */
+export function businessValidation(errors: readonly FieldError[], summary?: string): ValidationException {
+  const message = summary ?? (errors.length === 1 ? errors[0]!.Message : `${errors.length} business rules failed: ${errors.map((e) => e.FieldName ?? e.Code).join(', ')}.`);
+  return new ValidationException(message, [...errors], 'BUSINESS_VALIDATION_FAILED');
+}
+
+/** Throws the business ValidationException when there is anything to report. */
+export function throwIfAny(errors: readonly FieldError[], summary?: string): void {
+  if (errors.length > 0) throw businessValidation(errors, summary);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** JSON with sorted keys, so that member order never counts as a change. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return value === undefined ? 'null' : JSON.stringify(value);
+}
+
+/** Dotted lowerCamel paths of the leaves that differ; lists compare as a whole; null equals absent. */
+export function changedFields(before: unknown, after: unknown, path = '', out: string[] = []): string[] {
+  if (isPlainObject(before) || isPlainObject(after)) {
+    const b = isPlainObject(before) ? before : {};
+    const a = isPlainObject(after) ? after : {};
+    for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) changedFields(b[key], a[key], fieldPath(path, key), out);
+  } else if (canonicalJson(before ?? null) !== canonicalJson(after ?? null)) {
+    out.push(path);
+  }
+  return out;
+}
+
+/** Whether `path` is one of `fields` or lies inside one of them. */
+export function coveredBy(path: string, fields: readonly string[]): boolean {
+  return fields.some((f) => path === f || path.startsWith(`${f}.`));
+}
