@@ -30,6 +30,8 @@ Options:
   --event-retention-count <n|off>  keep at most the newest n events (default 1000000)
   --throttling <mode>         aws | off: AWS's documented request quotas per account (default off)
   --seed <text>               seed the identifier source so runs are reproducible
+  --seed-file <file>          load a scenario (accounts, opportunities, referrals, clock, settings) at start-up,
+                              once per database
   --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info;
                               info logs one line per request, warn keeps only problems)
   --log-format <format>       text | json (env PCL_LOG_FORMAT; default text): json writes one object per line
@@ -101,6 +103,7 @@ function parseArgs(argv: string[]): StartOptions {
       }
       case '--throttling': runtime.throttling = value() as 'aws' | 'off'; break;
       case '--seed': options.seed = value(); break;
+      case '--seed-file': options.seedFile = resolve(value()); break;
       case '--log-level': options.logLevel = value() as LogLevel; break;
       case '--log-format': options.logFormat = value() as LogFormat; break;
       case '-h':

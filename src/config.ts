@@ -68,6 +68,8 @@ export interface ServerOptions {
    * so a test can reach a limit cheaply. Null keeps AWS's numbers.
    */
   throttlingQuotas: QuotaOverrides | null;
+  /** A scenario file loaded at start-up, once per database (`--seed-file`); null loads none. */
+  seedFile: string | null;
 }
 
 /** Upper bound of `taskDelayMs` and `referralDelayMs`: ten years of business time is more than any test waits. */
@@ -111,5 +113,6 @@ export function defaultOptions(): ServerOptions {
     eventRetentionCount: 1_000_000,
     readCacheBytes: 64 * 1024 * 1024,
     throttlingQuotas: null,
+    seedFile: null,
   };
 }

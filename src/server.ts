@@ -34,6 +34,7 @@ import type { Store } from './store/store.js';
 import { TaskRunner } from './tasks/runner.js';
 import { Throttle } from './throttling/quotas.js';
 import { registerTasks } from './tasks/index.js';
+import { loadSeedFile } from './scenario/seed-file.js';
 
 export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & { runtime?: Partial<RuntimeConfig> };
 
@@ -169,6 +170,17 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     return rendered;
   };
   services.runOperation = runOperation;
+  // A scenario file goes in through the pipeline just built, before anyone can send a request.
+  if (options.seedFile !== null) {
+    try {
+      await loadSeedFile(services, options.seedFile);
+    } catch (err) {
+      services.retention.close();
+      services.tasks.close();
+      store.close();
+      throw err;
+    }
+  }
   // Fixed at start-up, so a quiet server pays one test per request for its request log.
   const requestLog = log.enabled('info');
   // Outside strict mode a foreign credential scope is served, with one warning per region (strict refuses it).

@@ -368,6 +368,51 @@ for (const engine of engines) {
       assert.equal(await store.readMeta('absent'), undefined);
     });
 
+    it('reads and writes sequences, metadata, idempotency records and the outbox in bulk, and deletes everything', async () => {
+      const scope = (account: string, token: string) => ({ accountId: account, catalog: 'Sandbox', operation: 'CreateOpportunity', clientToken: token });
+      const events = Array.from({ length: 7 }, (_, i) => envelope(i));
+      await store.transaction(async (uow) => {
+        await uow.nextSequence('opportunity');
+        await uow.setSequence('engagement', 41);
+        await uow.setMeta('id_seed', 'bulk');
+        for (let i = 0; i < 9; i++) await uow.putIdempotency(scope(i % 2 ? OTHER : ACCOUNT, `t${i}`), { requestHash: `h${i}`, response: `r${i}`, createdAtMs: i });
+        await uow.put(opportunityKind, opportunity(1));
+        for (const [i, e] of events.entries()) await uow.appendEvent(e, i === 6 ? 9_999 : 0);
+      });
+      assert.equal(await store.transaction((uow) => uow.nextSequence('engagement')), 42, 'the next value follows the one set');
+      const sequences = await store.transaction((uow) => uow.listSequences(), { readOnly: true });
+      assert.deepEqual(sequences, { engagement: 42, opportunity: 1 });
+      assert.equal((await store.transaction((uow) => uow.listMeta(), { readOnly: true })).id_seed, 'bulk');
+
+      // Pages of 4 in scope order, each starting after the last scope of the previous page.
+      const tokens: string[] = [];
+      let after: ReturnType<typeof scope> | undefined;
+      for (let guard = 0; guard < 10; guard++) {
+        const page = await store.transaction((uow) => uow.pageIdempotency(after, 4), { readOnly: true });
+        tokens.push(...page.map((r) => `${r.accountId}/${r.clientToken}/${r.requestHash}/${r.response}/${r.createdAtMs}`));
+        if (page.length < 4) break;
+        const last = page[page.length - 1]!;
+        after = { accountId: last.accountId, catalog: last.catalog, operation: last.operation, clientToken: last.clientToken };
+      }
+      const expected = Array.from({ length: 9 }, (_, i) => `${i % 2 ? OTHER : ACCOUNT}/t${i}/h${i}/r${i}/${i}`).sort();
+      assert.deepEqual(tokens, expected);
+
+      const outbox = [...(await store.transaction((uow) => uow.pageEvents(0, 4), { readOnly: true }))];
+      outbox.push(...(await store.transaction((uow) => uow.pageEvents(outbox[3]!.position, 4), { readOnly: true })));
+      assert.deepEqual(outbox.map((e) => e.envelope), events, 'held-back events are exported too');
+      assert.deepEqual(outbox.map((e) => e.availableAt), [0, 0, 0, 0, 0, 0, 9_999]);
+
+      await store.transaction((uow) => uow.deleteEverything());
+      await store.transaction(async (uow) => {
+        assert.deepEqual(await uow.listSequences(), {});
+        assert.deepEqual(await uow.listMeta(), {});
+        assert.deepEqual(await uow.pageIdempotency(undefined, 10), []);
+        assert.deepEqual(await uow.pageEvents(0, 10), []);
+        assert.equal(await uow.count(opportunityKind), 0);
+      }, { readOnly: true });
+      assert.equal(await store.readMeta('id_seed'), undefined, 'the metadata cache forgets deleted entries');
+    });
+
     it('claims due tasks with leases, renews them, and lets another owner take over an expired one', async () => {
       await store.transaction(async (uow) => {
         for (let i = 1; i <= 3; i++) await uow.put(taskKind, task(i));

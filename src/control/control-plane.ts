@@ -12,8 +12,10 @@ import { faultRoute, faultsRoute } from './routes/faults.js';
 import { healthRoute } from './routes/health.js';
 import { invitationsRoute } from './routes/invitations.js';
 import { resetRoute } from './routes/reset.js';
+import { scenarioRoute } from './routes/scenario.js';
+import { stateRoute } from './routes/state.js';
 import { uiRoute } from './routes/ui.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 
-export const handleControl = controlRouter([healthRoute, resetRoute, clockRoute, configRoute, eventsRoute, invitationsRoute, faultsRoute, faultRoute, accountsRoute, callRoute, uiRoute]);
+export const handleControl = controlRouter([healthRoute, resetRoute, clockRoute, configRoute, eventsRoute, invitationsRoute, faultsRoute, faultRoute, accountsRoute, callRoute, scenarioRoute, stateRoute, uiRoute]);

@@ -37,16 +37,24 @@ export interface ControlAnswer {
   /** Sent as JSON, except a Buffer, sent as is (its Content-Type in `headers`). */
   body: unknown;
   headers?: Record<string, string>;
+  /**
+   * A JSON answer too large to build in memory (a state export): called instead of sending `body`, it writes
+   * the answer a chunk at a time; `write` resolves once the socket can take more.
+   */
+  stream?: (write: (chunk: string) => Promise<void>) => Promise<void>;
 }
 
 /** One method of a route, with the schemas of what it accepts (by default: no parameters, an empty body). */
 export interface MethodHandler {
   query: Schema;
-  body: Schema;
+  /** `'unchecked'`: the parsed JSON body is handed over as it is, for a handler that checks a larger document itself. */
+  body: Schema | 'unchecked';
+  /** Largest body accepted; default the server's `maxBodyBytes`. */
+  maxBodyBytes?: number;
   handle(call: ControlCall<unknown, unknown>): ControlAnswer | Promise<ControlAnswer>;
 }
 
-const METHODS = ['GET', 'POST', 'DELETE'] as const;
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 
 /**
@@ -65,6 +73,38 @@ export function handler<Q extends Schema = Record<never, never>, B extends Schem
 }): MethodHandler {
   return { query: def.query ?? {}, body: def.body ?? {}, handle: def.handle as MethodHandler['handle'] };
 }
+
+/** Declares a handler that checks its (parsed JSON) body itself, accepting up to `maxBodyBytes`. */
+export function uncheckedBodyHandler<Q extends Schema = Record<never, never>>(def: {
+  query?: Q;
+  maxBodyBytes?: number;
+  handle: (call: ControlCall<Checked<Q>, unknown>) => ControlAnswer | Promise<ControlAnswer>;
+}): MethodHandler {
+  return { query: def.query ?? {}, body: 'unchecked', maxBodyBytes: def.maxBodyBytes, handle: def.handle as MethodHandler['handle'] };
+}
+
+/** Writes a streamed answer, waiting for the socket to drain; stops quietly when the client has gone. */
+async function sendStream(res: ServerResponse, status: number, headers: Record<string, string>, stream: NonNullable<ControlAnswer['stream']>): Promise<void> {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  let gone = false;
+  const closed = new Promise<void>((resolve) => res.once('close', () => {
+    gone = true;
+    resolve();
+  }));
+  try {
+    await stream(async (chunk) => {
+      if (gone) throw new ClientGone();
+      if (!res.write(chunk)) await Promise.race([new Promise<void>((resolve) => res.once('drain', resolve)), closed]);
+    });
+    res.end();
+  } catch (err) {
+    // Headers are out: a failure can only cut the answer short (the JSON stays unterminated, so it is noticed).
+    res.destroy();
+    if (!(err instanceof ClientGone)) throw err;
+  }
+}
+
+class ClientGone extends Error {}
 
 export function ok(body: unknown, status = 200, headers?: Record<string, string>): ControlAnswer {
   return { status, body, headers };
@@ -139,9 +179,14 @@ export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
         return;
       }
       const checkedQuery = checkQuery(target.query, new URLSearchParams(query));
-      const checkedBody = method === 'POST' ? checkObject(target.body, parseJsonBody(await readBody(req, services.options.maxBodyBytes, services.options.bodyTimeoutMs))) : {};
+      let checkedBody: unknown = {};
+      if (method === 'POST' || method === 'PUT') {
+        const parsed = parseJsonBody(await readBody(req, target.maxBodyBytes ?? services.options.maxBodyBytes, services.options.bodyTimeoutMs));
+        checkedBody = target.body === 'unchecked' ? parsed : checkObject(target.body, parsed);
+      }
       const answer = await target.handle({ query: checkedQuery, body: checkedBody, id: found.id, req, services, path, requestId });
-      if (answer.body instanceof Buffer) sendBytes(res, answer.status, { ...headers, ...answer.headers }, answer.body);
+      if (answer.stream) await sendStream(res, answer.status, { ...headers, ...answer.headers }, answer.stream);
+      else if (answer.body instanceof Buffer) sendBytes(res, answer.status, { ...headers, ...answer.headers }, answer.body);
       else sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });
     } catch (err) {
       if (err instanceof Error && 'httpStatus' in err && typeof err.httpStatus === 'number') {

@@ -106,8 +106,30 @@ const serviceValueSets: Readonly<Record<string, readonly string[]>> = {
   CatalogIdentifier: ['AWS', 'Sandbox'],
 };
 
+/**
+ * How problems name their place, and whether unknown members are problems. API requests use AWS's style
+ * (`project.expectedCustomerSpend.amount`, unknown members dropped); scenario files the exact one
+ * (`Project.ExpectedCustomerSpend[0].Amount`, unknown members refused).
+ */
+interface PathStyle {
+  member(parent: string, name: string): string;
+  element(parent: string, index: number): string;
+  entry(parent: string, key: string): string;
+  strict: boolean;
+}
+
+const AWS_PATHS: PathStyle = { member: fieldPath, element: (parent) => parent, entry: (parent, key) => `${parent}.${describe(key)}`, strict: false };
+const EXACT_PATHS: PathStyle = {
+  member: (parent, name) => (parent ? `${parent}.${name}` : name),
+  element: (parent, index) => `${parent}[${index}]`,
+  entry: (parent, key) => `${parent}[${JSON.stringify(describe(key))}]`,
+  strict: true,
+};
+
 class Compiler {
   private readonly cache = new Map<string, Check>();
+
+  constructor(private readonly paths: PathStyle) {}
 
   shape(name: string): Check {
     const cached = this.cache.get(name);
@@ -215,18 +237,33 @@ class Compiler {
     }
   }
 
+  /** In strict style: a problem for each member the shape does not declare. */
+  private unknownMembers(members: Record<string, MemberDef>): ((record: Record<string, unknown>, p: string, e: Problems) => void) | null {
+    if (!this.paths.strict) return null;
+    const known = new Set(Object.keys(members));
+    const list = [...known].join(', ');
+    return (record, p, e) => {
+      for (const key of Object.keys(record)) {
+        if (!known.has(key)) e.add(this.paths.member(p, describe(key)), 'INVALID_VALUE', () => `Unknown member; the accepted members are: ${list}.`);
+      }
+    };
+  }
+
   private structureCheck(members: Record<string, MemberDef>): Check {
     const entries = Object.entries(members).map(([name, def]) => ({ name, required: def.required === true, check: this.member(def) }));
+    const unknown = this.unknownMembers(members);
+    const paths = this.paths;
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         e.add(p, 'INVALID_VALUE', () => `Expected an object but found ${jsonKind(v)}.`);
         return v;
       }
       const record = v as Record<string, unknown>;
+      unknown?.(record, p, e);
       const out: Record<string, unknown> = {};
       for (const m of entries) {
         const value = record[m.name];
-        const path = fieldPath(p, m.name);
+        const path = paths.member(p, m.name);
         if (value === undefined || value === null) {
           if (m.required) e.add(path, 'REQUIRED_FIELD_MISSING', 'Member must not be null.');
           continue;
@@ -240,12 +277,15 @@ class Compiler {
   private unionCheck(members: Record<string, MemberDef>): Check {
     const entries = Object.entries(members).map(([name, def]) => ({ name, check: this.member(def) }));
     const names = entries.map((m) => m.name).join(', ');
+    const unknown = this.unknownMembers(members);
+    const paths = this.paths;
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         e.add(p, 'INVALID_VALUE', () => `Expected an object with exactly one of ${names} but found ${jsonKind(v)}.`);
         return v;
       }
       const record = v as Record<string, unknown>;
+      unknown?.(record, p, e);
       const set = entries.filter((m) => record[m.name] !== undefined && record[m.name] !== null);
       if (set.length !== 1) {
         const found = set.length === 0 ? 'none' : set.map((m) => m.name).join(' and ');
@@ -253,7 +293,7 @@ class Compiler {
         return v;
       }
       const only = set[0]!;
-      return { [only.name]: only.check(record[only.name], fieldPath(p, only.name), e) };
+      return { [only.name]: only.check(record[only.name], paths.member(p, only.name), e) };
     };
   }
 
@@ -261,6 +301,7 @@ class Compiler {
     const item = this.member(member);
     const min = c.length?.min;
     const max = c.length?.max;
+    const paths = this.paths;
     return (v, p, e) => {
       if (!Array.isArray(v)) {
         e.add(p, 'INVALID_VALUE', () => `Expected a list but found ${jsonKind(v)}.`);
@@ -273,12 +314,13 @@ class Compiler {
         e.add(p, 'TOO_MANY_VALUES', () => `Member must have length less than or equal to ${max}.`);
       }
       const out: unknown[] = [];
-      for (const element of v) {
+      for (let i = 0; i < v.length; i++) {
+        const element: unknown = v[i];
         if (element === null) {
-          e.add(p, 'INVALID_VALUE', 'List elements must not be null.');
+          e.add(paths.element(p, i), 'INVALID_VALUE', 'List elements must not be null.');
           continue;
         }
-        out.push(item(element, p, e));
+        out.push(item(element, paths.element(p, i), e));
       }
       return out;
     };
@@ -289,6 +331,7 @@ class Compiler {
     const valueCheck = this.member(value);
     const min = c.length?.min;
     const max = c.length?.max;
+    const paths = this.paths;
     return (v, p, e) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
         e.add(p, 'INVALID_VALUE', () => `Expected a map but found ${jsonKind(v)}.`);
@@ -300,7 +343,7 @@ class Compiler {
       const out: Record<string, unknown> = {};
       for (const [k, val] of entries) {
         keyCheck(k, p, e);
-        if (val !== null) out[k] = valueCheck(val, `${p}.${describe(k)}`, e); // keys are unbounded: keep paths short
+        if (val !== null) out[k] = valueCheck(val, paths.entry(p, k), e); // keys are unbounded: keep paths short
       }
       return out;
     };
@@ -368,7 +411,9 @@ class Compiler {
   }
 }
 
-const compiler = new Compiler();
+const compiler = new Compiler(AWS_PATHS);
+/** Built on first use: only scenario files need it. */
+let exactCompiler: Compiler | undefined;
 
 /** One compiled validator per operation input, built at module load. */
 const inputValidators: ReadonlyMap<OperationName, Check> = new Map(
@@ -397,6 +442,18 @@ export function validateInput(operation: OperationName, input: Record<string, un
   const clean = inputValidators.get(operation)!(input, '', problems) as Record<string, unknown>;
   if (problems.count > 0) throw new ValidationException(validationMessage(problems), problems.entries);
   return clean;
+}
+
+/**
+ * Validates a payload written by hand (a scenario file) against a named shape, strictly: unknown members are
+ * problems too, and each problem names its exact place under `base`, e.g. `accounts[0].opportunities[1].Project.Title`
+ * or `….ExpectedCustomerSpend[0].Amount`. Answers at most ERROR_LIST_CAP problems and how many there were.
+ */
+export function validatePayload(shape: string, value: unknown, base: string): { problems: FieldError[]; count: number } {
+  exactCompiler ??= new Compiler(EXACT_PATHS);
+  const problems = new Problems();
+  exactCompiler.shape(shape)(value, base, problems);
+  return { problems: problems.entries, count: problems.count };
 }
 
 /** Validates any value against a named shape (used by tests and by handlers for nested documents). */

@@ -115,6 +115,14 @@ export interface StoredEvent {
   readonly envelope: EventEnvelope;
 }
 
+/** An outbox entry as a state export holds it: the event and when it becomes readable (business time, ms). */
+export interface OutboxEntry extends StoredEvent {
+  readonly availableAt: number;
+}
+
+/** An idempotency record with the scope it answers for. */
+export type ScopedIdempotencyRecord = IdempotencyScope & IdempotencyRecord;
+
 export interface EventQuery {
   readonly after?: number;
   readonly detailType?: string;
@@ -168,6 +176,20 @@ export interface UnitOfWork {
   appendEvent(envelope: EventEnvelope, availableAt?: number): Promise<void>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+
+  // Bulk access for state export and import (src/state/export.ts), never on the request path.
+  /** Every named sequence with its last value handed out. */
+  listSequences(): Promise<Record<string, number>>;
+  /** Sets a sequence's last value: the next `nextSequence(name)` answers `value + 1`. */
+  setSequence(name: string, value: number): Promise<void>;
+  /** Every metadata entry. */
+  listMeta(): Promise<Record<string, string>>;
+  /** Idempotency records in scope order, `limit` at a time, after the scope given (a keyset, never an offset). */
+  pageIdempotency(after: IdempotencyScope | undefined, limit: number): Promise<ScopedIdempotencyRecord[]>;
+  /** Outbox entries after position `after` (0: from the start), in order, whatever their availability. */
+  pageEvents(after: number, limit: number): Promise<OutboxEntry[]>;
+  /** Deletes every record, idempotency record, event, sequence and metadata entry (a state import's first step). */
+  deleteEverything(): Promise<void>;
 }
 
 export interface TransactionOptions {

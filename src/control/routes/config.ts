@@ -4,11 +4,13 @@ import { MAX_DELAY_MS, MAX_TASK_POLLS } from '../../config.js';
 import type { Services } from '../../context.js';
 import { shapes } from '../../model/generated/shapes.js';
 import { handler, ok, type ControlRoute } from '../router.js';
+import type { Checked } from '../schema.js';
 
 const reasonCodeShape = shapes.ReasonCode;
 const REASON_CODES: readonly string[] = reasonCodeShape?.type === 'enum' ? reasonCodeShape.values : [];
 
-const CONFIG_BODY = {
+/** What `POST /_emulator/config` accepts (also a scenario's `config`). */
+export const CONFIG_BODY = {
   taskProgression: { type: 'string', values: ['immediate', 'async'] },
   taskDelayMs: { type: 'duration', min: 0, max: MAX_DELAY_MS },
   taskPolls: { type: 'integer', min: 1, max: MAX_TASK_POLLS, nullable: true },
@@ -53,23 +55,28 @@ export const configRoute: ControlRoute = {
   POST: handler({
     body: CONFIG_BODY,
     handle: ({ services, body }) => {
-      const rt = services.runtime;
-      if (body.taskProgression !== undefined) rt.taskProgression = body.taskProgression;
-      if (body.taskDelayMs !== undefined) rt.taskDelayMs = body.taskDelayMs;
-      if (body.taskPolls !== undefined) rt.taskPolls = body.taskPolls;
-      if (body.referralDelayMs !== undefined) rt.referralDelayMs = body.referralDelayMs;
-      if (body.throttling !== undefined && body.throttling !== rt.throttling) {
-        // Switching throttling on (or off) starts every account's counters afresh.
-        rt.throttling = body.throttling;
-        services.throttle.reset();
-      }
-      if (body.forcedTaskFailure !== undefined) {
-        const f = body.forcedTaskFailure;
-        // The schema admits only the model's ReasonCode values.
-        rt.forcedTaskFailure = f === null ? null : { reasonCode: f.reasonCode as never, message: f.message };
-      }
-      services.tasks.schedule();
+      applyRuntimeConfig(services, body);
       return ok(configView(services));
     },
   }),
 };
+
+/** Applies checked run-time settings (each absent one stays as it is). */
+export function applyRuntimeConfig(services: Services, body: Checked<typeof CONFIG_BODY>): void {
+  const rt = services.runtime;
+  if (body.taskProgression !== undefined) rt.taskProgression = body.taskProgression;
+  if (body.taskDelayMs !== undefined) rt.taskDelayMs = body.taskDelayMs;
+  if (body.taskPolls !== undefined) rt.taskPolls = body.taskPolls;
+  if (body.referralDelayMs !== undefined) rt.referralDelayMs = body.referralDelayMs;
+  if (body.throttling !== undefined && body.throttling !== rt.throttling) {
+    // Switching throttling on (or off) starts every account's counters afresh.
+    rt.throttling = body.throttling;
+    services.throttle.reset();
+  }
+  if (body.forcedTaskFailure !== undefined) {
+    const f = body.forcedTaskFailure;
+    // The schema admits only the model's ReasonCode values.
+    rt.forcedTaskFailure = f === null ? null : { reasonCode: f.reasonCode as never, message: f.message };
+  }
+  services.tasks.schedule();
+}

@@ -2,6 +2,7 @@
 // to SQL with a keyset cursor, and the unit of work written once against a tiny executor interface.
 import { createHash } from 'node:crypto';
 import type { EventEnvelope } from '../../events/envelope.js';
+import { allKinds } from '../kinds.js';
 import {
   InvalidCursorError,
   type Condition,
@@ -11,9 +12,11 @@ import {
   type IdempotencyRecord,
   type IdempotencyScope,
   type KeyValues,
+  type OutboxEntry,
   type Page,
   type Query,
   type RecordKind,
+  type ScopedIdempotencyRecord,
   type UnitOfWork,
   type Where,
 } from '../unit-of-work.js';
@@ -348,6 +351,58 @@ export class SqlUnitOfWork implements UnitOfWork {
     this.writable('setMeta');
     const b = new SqlBuilder(this.engine);
     await this.exec.run(`INSERT INTO meta (key, value) VALUES (${b.p(key)}, ${b.p(value)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, b.params);
+    this.hooks.touched('meta');
+  }
+
+  async listSequences(): Promise<Record<string, number>> {
+    const rows = await this.exec.all('SELECT kind, value FROM sequences ORDER BY kind', []);
+    return Object.fromEntries(rows.map((r) => [r.kind as string, Number(r.value)]));
+  }
+
+  async setSequence(name: string, value: number): Promise<void> {
+    this.writable('setSequence');
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`sequence ${name}: ${value} is not a non-negative integer`);
+    const b = new SqlBuilder(this.engine);
+    await this.exec.run(`INSERT INTO sequences (kind, value) VALUES (${b.p(name)}, ${b.p(value)}) ON CONFLICT (kind) DO UPDATE SET value = excluded.value`, b.params);
+  }
+
+  async listMeta(): Promise<Record<string, string>> {
+    const rows = await this.exec.all('SELECT key, value FROM meta ORDER BY key', []);
+    return Object.fromEntries(rows.map((r) => [r.key as string, r.value as string]));
+  }
+
+  async pageIdempotency(after: IdempotencyScope | undefined, limit: number): Promise<ScopedIdempotencyRecord[]> {
+    const b = new SqlBuilder(this.engine);
+    const cols = '(account_id, catalog, operation, client_token)';
+    const where = after === undefined ? '' : ` WHERE ${cols} > (${[after.accountId, after.catalog, after.operation, after.clientToken].map((v) => b.p(v)).join(', ')})`;
+    const rows = await this.exec.all(
+      `SELECT account_id, catalog, operation, client_token, request_hash, response, created_at_ms FROM idempotency${where} ORDER BY account_id, catalog, operation, client_token LIMIT ${b.p(limit)}`,
+      b.params,
+    );
+    return rows.map((r) => ({
+      accountId: r.account_id as string,
+      catalog: r.catalog as string,
+      operation: r.operation as string,
+      clientToken: r.client_token as string,
+      requestHash: r.request_hash as string,
+      response: r.response as string,
+      createdAtMs: Number(r.created_at_ms),
+    }));
+  }
+
+  async pageEvents(after: number, limit: number): Promise<OutboxEntry[]> {
+    const b = new SqlBuilder(this.engine);
+    const rows = await this.exec.all(`SELECT seq, available_at_ms, envelope FROM events WHERE seq > ${b.p(after)} ORDER BY seq LIMIT ${b.p(limit)}`, b.params);
+    return rows.map((r) => ({ position: Number(r.seq), availableAt: Number(r.available_at_ms), envelope: JSON.parse(r.envelope as string) as EventEnvelope }));
+  }
+
+  async deleteEverything(): Promise<void> {
+    this.writable('deleteEverything');
+    for (const kind of allKinds as readonly unknown[] as readonly AnyKind[]) {
+      await this.exec.run(`DELETE FROM ${this.plans(kind).table}`, []);
+      this.hooks.touched(kind.name);
+    }
+    for (const table of ['idempotency', 'events', 'sequences', 'meta']) await this.exec.run(`DELETE FROM ${table}`, []);
     this.hooks.touched('meta');
   }
 }
