@@ -15,7 +15,10 @@ Serves the AWS Partner Central Selling API (partnercentral-selling 2022-07-26) l
 Options:
   --port <n>                  port to listen on (env PORT; default 4580; 0 picks a free port)
   --host <addr>               address to bind (env HOST; default 127.0.0.1)
-  --db <file>                 SQLite database file (env PCL_DB; default ./.partnercentral-local/state.db)
+  --db <file|url>             SQLite database file, or a postgres:// / postgresql:// URL (env PCL_DB or
+                              DATABASE_URL; default ./.partnercentral-local/state.db)
+  --durability <mode>         SQLite: full (default; every acknowledged write survives a power loss) |
+                              normal (cheaper commits; a power loss may forget the last ones)
   --in-memory                 keep state in memory only (lost on exit)
   --auth <mode>               off | structural | strict (env PCL_AUTH; default structural)
   --credentials <file>        JSON file: access key id -> { secretAccessKey, accountId, sessionToken? }
@@ -56,6 +59,7 @@ function parseArgs(argv: string[]): StartOptions {
   const runtime = options.runtime!;
   if (env.PORT) options.port = Number(env.PORT);
   if (env.HOST) options.host = env.HOST;
+  if (env.DATABASE_URL) options.dbPath = env.DATABASE_URL;
   if (env.PCL_DB) options.dbPath = env.PCL_DB;
   if (env.PCL_AUTH) options.auth = env.PCL_AUTH as AuthMode;
   if (env.PCL_LOG_LEVEL) options.logLevel = env.PCL_LOG_LEVEL as LogLevel;
@@ -73,6 +77,12 @@ function parseArgs(argv: string[]): StartOptions {
       case '--host': options.host = value(); break;
       case '--db': options.dbPath = value(); break;
       case '--in-memory': options.inMemory = true; break;
+      case '--durability': {
+        const mode = value();
+        if (mode !== 'full' && mode !== 'normal') throw new UsageError('--durability takes full or normal');
+        options.durability = mode;
+        break;
+      }
       case '--auth': options.auth = value() as AuthMode; break;
       case '--credentials': options.credentialsFile = resolve(value()); break;
       case '--default-account': options.defaultAccountId = value(); break;

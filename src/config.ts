@@ -28,8 +28,13 @@ export interface RuntimeConfig {
 export interface ServerOptions {
   port: number;
   host: string;
-  /** SQLite file; ignored when `inMemory`. */
+  /** SQLite file, or a `postgres://` / `postgresql://` URL for PostgreSQL; ignored when `inMemory`. */
   dbPath: string;
+  /**
+   * SQLite's `synchronous`: `full` (default) makes every acknowledged write survive a power loss; `normal` makes
+   * commits cheaper and survives process crashes, but a power loss may forget the last commits (never corrupts).
+   */
+  durability: 'full' | 'normal';
   inMemory: boolean;
   /** Start-up waits this long for the database integrity check; a longer check finishes in the background. */
   integrityCheckBudgetMs: number;
@@ -85,6 +90,7 @@ export function defaultOptions(): ServerOptions {
     port: DEFAULT_PORT,
     host: '127.0.0.1',
     dbPath: DEFAULT_DB_PATH,
+    durability: 'full',
     inMemory: false,
     integrityCheckBudgetMs: 3000,
     auth: 'structural',

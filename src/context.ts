@@ -10,14 +10,17 @@ import type { OperationName } from './model/generated/operations.js';
 import type { OperationShapes } from './model/generated/types.js';
 import type { Catalog } from './store/records.js';
 import type { RetentionSweeper } from './retention.js';
-import type { Store } from './store/store.js';
+import type { StoreHealthMonitor } from './store/health.js';
+import type { UnitOfWorkStore } from './store/unit-of-work.js';
 import type { TaskRunner } from './tasks/runner.js';
 import type { AccountDirectory } from './accounts.js';
 import type { FaultRules } from './faults/rules.js';
 import type { Throttle } from './throttling/quotas.js';
 
 export interface Services {
-  store: Store;
+  store: UnitOfWorkStore;
+  /** Whether the store takes writes (health route, start-up). */
+  storeHealth: StoreHealthMonitor;
   clock: Clock;
   ids: IdSource;
   events: EventOutbox;

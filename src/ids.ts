@@ -6,9 +6,10 @@ import { createHmac } from 'node:crypto';
 
 export type IdKind = 'opportunity' | 'engagement' | 'invitation' | 'task' | 'job' | 'event' | 'token';
 
+/** Where sequence numbers come from: the caller's unit of work, so they commit (or roll back) with it. */
 export interface SequenceSource {
   /** Returns the next sequence number for `kind` (1, 2, 3, …), persisted with the current transaction. */
-  next(kind: IdKind): number;
+  nextSequence(kind: string): Promise<number>;
 }
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
@@ -16,41 +17,38 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 const OPPORTUNITY_BASE = 5_000_000;
 
 export class IdSource {
-  constructor(
-    private readonly seed: string,
-    private readonly sequences: SequenceSource,
-  ) {}
+  constructor(private readonly seed: string) {}
 
-  private bytes(kind: IdKind): Buffer {
-    const n = this.sequences.next(kind);
+  private async bytes(uow: SequenceSource, kind: IdKind): Promise<Buffer> {
+    const n = await uow.nextSequence(kind);
     return createHmac('sha256', this.seed).update(`${kind}:${n}`).digest();
   }
 
-  private base36(kind: IdKind, length: number): string {
-    const digest = this.bytes(kind);
+  private async base36(uow: SequenceSource, kind: IdKind, length: number): Promise<string> {
+    const digest = await this.bytes(uow, kind);
     let out = '';
     for (let i = 0; i < length; i++) out += ALPHABET[digest[i]! % 36];
     return out;
   }
 
-  opportunityId(): string {
-    return `O${OPPORTUNITY_BASE + this.sequences.next('opportunity')}`;
+  async opportunityId(uow: SequenceSource): Promise<string> {
+    return `O${OPPORTUNITY_BASE + (await uow.nextSequence('opportunity'))}`;
   }
-  engagementId(): string {
-    return `eng-${this.base36('engagement', 14)}`;
+  async engagementId(uow: SequenceSource): Promise<string> {
+    return `eng-${await this.base36(uow, 'engagement', 14)}`;
   }
-  invitationId(): string {
-    return `engi-${this.base36('invitation', 13)}`;
+  async invitationId(uow: SequenceSource): Promise<string> {
+    return `engi-${await this.base36(uow, 'invitation', 13)}`;
   }
-  taskId(): string {
-    return `task-${this.base36('task', 13)}`;
+  async taskId(uow: SequenceSource): Promise<string> {
+    return `task-${await this.base36(uow, 'task', 13)}`;
   }
-  snapshotJobId(): string {
-    return `job-${this.base36('job', 13)}`;
+  async snapshotJobId(uow: SequenceSource): Promise<string> {
+    return `job-${await this.base36(uow, 'job', 13)}`;
   }
   /** UUID-shaped identifier (EventBridge event ids). */
-  uuid(kind: 'event' | 'token' = 'event'): string {
-    const h = this.bytes(kind).toString('hex');
+  async uuid(uow: SequenceSource, kind: 'event' | 'token' = 'event'): Promise<string> {
+    const h = (await this.bytes(uow, kind)).toString('hex');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 }

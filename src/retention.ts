@@ -1,17 +1,20 @@
 // Retention: idempotency records past their window (decision 9) and events outside the outbox's window or count
-// are deleted by a periodic sweep. It deletes in small batches, each its own short write transaction, and yields
-// to the event loop between batches, so a sweep over millions of rows never holds the write lock (or the event
-// loop) for long: requests are served between batches.
+// are deleted by a periodic sweep. The store deletes in small batches, each its own short write transaction, so a
+// sweep over millions of rows never holds the write lock for long: requests are served between batches. Several
+// processes on one database sweep once: the sweep runs under a named lease.
 import type { Clock } from './clock.js';
 import type { ServerOptions } from './config.js';
 import type { Logger } from './log.js';
-import type { EventRetention, Store } from './store/store.js';
+import type { EventPurge, UnitOfWorkStore } from './store/unit-of-work.js';
 
 /**
  * Rows per batch: one short transaction. Measured, 1,000-row batches held the lock disproportionately longer
  * than 250-row ones (probably outgrowing SQLite's default 2 MB page cache); BENCHMARKS.md has the figures.
  */
 export const RETENTION_BATCH = 250;
+const LEASE_NAME = 'retention-sweep';
+/** Longer than any sweep should take; a process that dies mid-sweep holds the others off at most this long. */
+const LEASE_MS = 5 * 60_000;
 /** A sweep also runs after every clock move and at start-up. */
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -33,10 +36,12 @@ export class RetentionSweeper {
   private closed = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWorkStore,
     private readonly clock: Clock,
     private readonly policy: RetentionPolicy,
     private readonly log: Logger,
+    /** Names this process in the sweep's lease. */
+    private readonly owner: string,
     private readonly batchSize = RETENTION_BATCH,
   ) {}
 
@@ -79,28 +84,25 @@ export class RetentionSweeper {
     do {
       this.again = false;
       await nextTurn(); // never inside the caller's turn: a request that moved the clock is answered first
-      const now = this.clock.now();
-      total.idempotencyRecords += await this.inBatches(total, (limit) => this.store.purgeIdempotency(now - this.policy.idempotencyTtlMs, limit));
-      const retention: EventRetention = {};
-      if (this.policy.eventRetentionMs !== null) retention.before = now - this.policy.eventRetentionMs;
-      if (this.policy.eventRetentionCount !== null) retention.keepLatest = this.policy.eventRetentionCount;
-      if (retention.before !== undefined || retention.keepLatest !== undefined) {
-        total.events += await this.inBatches(total, (limit) => this.store.purgeEvents(retention, limit));
+      // One process sweeps at a time; another's sweep in progress covers this request too.
+      if (!(await this.store.tryAcquireLease(LEASE_NAME, this.owner, LEASE_MS))) return total;
+      try {
+        const now = this.clock.now();
+        const idempotency = await this.store.purgeIdempotency(now - this.policy.idempotencyTtlMs, this.batchSize);
+        total.idempotencyRecords += idempotency;
+        total.batches += Math.floor(idempotency / this.batchSize) + 1;
+        const purge: { -readonly [K in keyof EventPurge]: EventPurge[K] } = { batchSize: this.batchSize };
+        if (this.policy.eventRetentionMs !== null) purge.recordedBefore = now - this.policy.eventRetentionMs;
+        if (this.policy.eventRetentionCount !== null) purge.keepLast = this.policy.eventRetentionCount;
+        if (purge.recordedBefore !== undefined || purge.keepLast !== undefined) {
+          const events = await this.store.purgeEvents(purge);
+          total.events += events;
+          total.batches += Math.floor(events / this.batchSize) + 1;
+        }
+      } finally {
+        await this.store.releaseLease(LEASE_NAME, this.owner);
       }
     } while (this.again && !this.closed);
     return total;
-  }
-
-  /** Repeats `purge` until a batch comes back short, yielding between batches. */
-  private async inBatches(total: SweepResult, purge: (limit: number) => number): Promise<number> {
-    let deleted = 0;
-    while (!this.closed) {
-      const n = purge(this.batchSize);
-      total.batches++;
-      deleted += n;
-      if (n < this.batchSize) break;
-      await nextTurn();
-    }
-    return deleted;
   }
 }

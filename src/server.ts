@@ -5,13 +5,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { AccountDirectory } from './accounts.js';
 import { catalogOfArn } from './arns.js';
 import { authenticateRequest, SERVED_REGION, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
-import type { OperationRunner, RequestContext, Services } from './context.js';
+import type { HandlerTable, OperationRunner, RequestContext, Services } from './context.js';
 import { ApiError, InternalServerException, NotImplementedException, ThrottlingException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
 import { FaultRules, InjectedFault } from './faults/rules.js';
@@ -25,18 +24,23 @@ import { parseInput } from './protocol/parse.js';
 import { ReadCache } from './protocol/read-cache.js';
 import { renderOutput, sendError, sendRendered } from './protocol/respond.js';
 import { resolveRoute, type Routing } from './protocol/route.js';
-import { handlers, pureReadOperations } from './resources/index.js';
+import { handlers as defaultHandlers, pureReadOperations } from './resources/index.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
 import type { Catalog } from './store/records.js';
 import { RetentionSweeper } from './retention.js';
-import { databaseFailure, listenFailure, openCheckedStore } from './startup.js';
-import type { Store } from './store/store.js';
+import { databaseFailure, databaseLocation, listenFailure, openCheckedStore } from './startup.js';
+import type { StoreHealthMonitor } from './store/health.js';
+import type { UnitOfWorkStore } from './store/unit-of-work.js';
 import { TaskRunner } from './tasks/runner.js';
 import { Throttle } from './throttling/quotas.js';
 import { registerTasks } from './tasks/index.js';
 import { loadSeedFile } from './scenario/seed-file.js';
 
-export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & { runtime?: Partial<RuntimeConfig> };
+export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & {
+  runtime?: Partial<RuntimeConfig>;
+  /** Operation → handler; by default the emulator's own (`src/resources/index.ts`). Tests pass their own. */
+  registry?: HandlerTable;
+};
 
 export interface RunningServer {
   /** Base URL for SDK clients, e.g. `http://127.0.0.1:4580`. */
@@ -51,7 +55,8 @@ export interface RunningServer {
 
 function resolveOptions(input: StartOptions): ServerOptions {
   const base = defaultOptions();
-  return { ...base, ...input, runtime: { ...base.runtime, ...(input.runtime ?? {}) } };
+  const { registry: _registry, ...rest } = input;
+  return { ...base, ...rest, runtime: { ...base.runtime, ...(input.runtime ?? {}) } };
 }
 
 function logSettings(options: ServerOptions): LoggerSettings {
@@ -66,11 +71,14 @@ function elapsedMs(started: number): number {
 /** Most distinct foreign regions warned about; past it a client cycling through names cannot flood the log. */
 const MAX_WARNED_REGIONS = 20;
 
+/** How often the invitation-expiry sweep runs (once across processes: it holds a named lease). */
+const EXPIRY_SWEEP_MS = 30_000;
+
 /** Builds the services over an opened store. */
-function buildServices(store: Store, options: ServerOptions): Services {
+async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMonitor, options: ServerOptions): Promise<Services> {
   const log = createLogger(logSettings(options));
   const clock = new Clock();
-  const savedClock = store.read((tx) => tx.getMeta('clock'));
+  const savedClock = await store.readMeta('clock');
   if (savedClock) {
     // An older version could save a clock no date can show; starting on real time beats failing every write.
     try {
@@ -79,21 +87,28 @@ function buildServices(store: Store, options: ServerOptions): Services {
       log.warn(`ignoring the saved business clock (${err instanceof Error ? err.message : String(err)}); using real time`);
     }
   }
-  let seed = options.seed ?? store.read((tx) => tx.getMeta('id_seed'));
+  let seed = options.seed ?? (await store.readMeta('id_seed'));
   if (!seed) {
-    seed = randomBytes(16).toString('hex');
-    store.transaction((tx) => tx.setMeta('id_seed', seed!));
+    const drawn = randomBytes(16).toString('hex');
+    // The first process to start on a new database draws the seed; the others take it.
+    seed = await store.transaction(async (uow) => {
+      const existing = await uow.getMeta('id_seed');
+      if (existing) return existing;
+      await uow.setMeta('id_seed', drawn);
+      return drawn;
+    });
   }
-  const ids = new IdSource(seed, { next: (kind) => store.transaction((tx) => tx.nextSequence(kind)) });
+  const ids = new IdSource(seed);
   const runtime = options.runtime;
   const tasks = new TaskRunner(store, clock, runtime, log);
   const services: Services = {
     store,
+    storeHealth,
     clock,
     ids,
     events: new EventOutbox(ids, () => clock.now()),
     tasks,
-    retention: new RetentionSweeper(store, clock, options, log),
+    retention: new RetentionSweeper(store, clock, options, log, tasks.owner),
     accounts: new AccountDirectory(),
     options,
     runtime,
@@ -119,13 +134,14 @@ function catalogOf(input: Record<string, unknown>): Catalog {
 export async function startServer(input: StartOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input);
   // Start-up checks come before listening: a server that answers health is one that can store what it acknowledges.
-  const store = await openCheckedStore(options, createLogger(logSettings(options)));
+  const handlers = input.registry ?? defaultHandlers;
+  const { store, health } = await openCheckedStore(options, createLogger(logSettings(options)));
   let services: Services;
   try {
-    services = buildServices(store, options);
+    services = await buildServices(store, health, options);
   } catch (err) {
-    store.close();
-    throw databaseFailure(err, options.inMemory ? ':memory:' : resolve(options.dbPath));
+    await store.close();
+    throw databaseFailure(err, databaseLocation(options));
   }
   const { log } = services;
   const authSettings: AuthSettings = {
@@ -149,8 +165,10 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     const input = validateInput(operation, raw);
     // Keyed by the validated input, so padding a request with unknown members cannot grow the cache. While fault
     // rules exist, every read goes through the rules (no cached answers).
-    const cacheKey = handler && services.faults.empty && pureReadOperations.has(operation) ? ReadCache.key(operation, caller.accountId, input) : null;
-    const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler);
+    const readKinds = handler && services.faults.empty ? pureReadOperations.get(operation) : undefined;
+    const cacheKey = readKinds ? ReadCache.key(operation, caller.accountId, input) : null;
+    const versions = readKinds ? readCache.versions(readKinds) : '';
+    const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler, versions);
     if (cached !== undefined) return cached;
     const catalog = catalogOf(input);
     if (seen) seen.catalog = catalog;
@@ -163,10 +181,16 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     }
     if (!handler) throw new NotImplementedException(operation);
     const ctx: RequestContext = { operation, requestId, caller, accountId: caller.accountId, catalog, services, sent: raw };
-    const epoch = store.changeEpoch();
-    const result = handler(ctx, input);
-    const rendered = renderOutput(result instanceof Promise ? await result : result);
-    if (cacheKey !== null) readCache.set(cacheKey, handler, epoch, rendered);
+    let result: unknown;
+    try {
+      result = await handler(ctx, input);
+    } catch (err) {
+      // A failure that says the database cannot be written shows in health at once.
+      if (!(err instanceof ApiError)) services.storeHealth.noteFailure(err);
+      throw err;
+    }
+    const rendered = renderOutput(result);
+    if (cacheKey !== null) readCache.set(cacheKey, handler, readKinds!, versions, rendered);
     return rendered;
   };
   services.runOperation = runOperation;
@@ -284,24 +308,28 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       server.off('error', rejectListen);
       resolveListen();
     });
-  }).catch((err: unknown) => {
-    store.close();
+  }).catch(async (err: unknown) => {
+    await services.tasks.close();
+    await store.close();
     throw listenFailure(err, options.host, options.port);
   });
   const address = server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  services.tasks.recover();
+  // Tasks a previous process left due run before the first request is answered.
+  await services.tasks.start();
   // Invitations also expire lazily whenever they are read or acted on; this sweep makes the
-  // `Engagement Invitation Expired` events appear without a caller touching them.
-  expireDueInvitations(services);
-  const expirySweep = setInterval(() => {
+  // `Engagement Invitation Expired` events appear without a caller touching them. One process sweeps at a time.
+  const sweepExpiry = async () => {
     try {
-      expireDueInvitations(services);
+      if (!(await store.tryAcquireLease('invitation-expiry', services.tasks.owner, EXPIRY_SWEEP_MS))) return;
+      await expireDueInvitations(services);
     } catch (err) {
       log.error(`invitation expiry sweep failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-  }, 30_000);
+  };
+  await sweepExpiry();
+  const expirySweep = setInterval(() => void sweepExpiry(), EXPIRY_SWEEP_MS);
   expirySweep.unref();
   services.retention.start();
 
@@ -316,10 +344,12 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       closing ??= new Promise<void>((done) => {
         clearInterval(expirySweep);
         services.retention.close();
-        services.tasks.close();
+        const tasksClosed = services.tasks.close();
         server.close(() => {
-          store.close();
-          done();
+          void tasksClosed
+            .then(() => store.close())
+            .catch((err: unknown) => log.error(`closing the store: ${err instanceof Error ? err.message : String(err)}`))
+            .finally(done);
         });
         server.closeAllConnections();
       });

@@ -4,8 +4,10 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ServerOptions } from './config.js';
 import type { Logger } from './log.js';
+import { StoreHealthMonitor } from './store/health.js';
 import { checkIntegrityWithin, type IntegrityReport } from './store/integrity.js';
-import { SchemaVersionError, SqliteStore } from './store/sqlite-store.js';
+import { isPostgresUrl, openStore } from './store/open.js';
+import { SchemaVersionError, type UnitOfWorkStore } from './store/unit-of-work.js';
 
 export class StartupError extends Error {
   constructor(
@@ -102,14 +104,55 @@ export function damagedDatabase(path: string, problems: readonly string[]): Star
   return new StartupError(`the database ${path} is damaged (integrity check: ${shown}${more}); restore it from a copy or ${MOVE_ASIDE}`);
 }
 
+export interface CheckedStore {
+  store: UnitOfWorkStore;
+  health: StoreHealthMonitor;
+}
+
+/** Where the data lives as the options say: a PostgreSQL URL, ':memory:' or a resolved file path. */
+export function databaseLocation(options: ServerOptions): string {
+  if (options.inMemory) return ':memory:';
+  return isPostgresUrl(options.dbPath) ? options.dbPath : resolve(options.dbPath);
+}
+
+/** A PostgreSQL URL with its password masked, for messages. */
+function shown(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the PostgreSQL database';
+  }
+}
+
 /**
- * Opens the database and proves it usable before the server listens: the integrity check (bounded by
+ * Opens the database and proves it usable before the server listens. SQLite: the integrity check (bounded by
  * `integrityCheckBudgetMs`; a longer one finishes in the background and marks the store damaged if it finds
- * damage), then a committed write that leaves the data as it was. Any failure is a StartupError.
+ * damage), then a committed write that leaves the data as it was. PostgreSQL: connect, migrate, and the same
+ * committed write. Any failure is a StartupError.
  */
-export async function openCheckedStore(options: ServerOptions, log: Logger): Promise<SqliteStore> {
-  if (options.inMemory) return new SqliteStore({ path: ':memory:' });
-  const path = resolve(options.dbPath);
+export async function openCheckedStore(options: ServerOptions, log: Logger): Promise<CheckedStore> {
+  const location = databaseLocation(options);
+  if (isPostgresUrl(location)) {
+    let store: UnitOfWorkStore | undefined;
+    try {
+      store = await openStore(location);
+      const health = new StoreHealthMonitor(store);
+      await health.probeWrite();
+      return { store, health };
+    } catch (err) {
+      await store?.close().catch(() => undefined);
+      if (err instanceof SchemaVersionError) throw new StartupError(err.message, err);
+      throw new StartupError(`the PostgreSQL database ${shown(location)} cannot be used: ${brief(err)}; check the URL, that the server runs and that the user may create tables`, err);
+    }
+  }
+  const sqlite = { durability: options.durability };
+  if (location === ':memory:') {
+    const store = await openStore(location, { sqlite });
+    return { store, health: new StoreHealthMonitor(store) };
+  }
+  const path = location;
   let late: Promise<IntegrityReport> | null = null;
   if (existsSync(path) && statSync(path).isFile() && statSync(path).size > 0) {
     const { report, pending } = await checkIntegrityWithin(path, options.integrityCheckBudgetMs);
@@ -120,15 +163,17 @@ export async function openCheckedStore(options: ServerOptions, log: Logger): Pro
       late = pending;
     }
   }
-  let store: SqliteStore | undefined;
+  let store: UnitOfWorkStore | undefined;
+  let health: StoreHealthMonitor;
   try {
-    store = new SqliteStore({ path });
-    store.probeWrite();
+    store = await openStore(path, { sqlite });
+    health = new StoreHealthMonitor(store);
+    await health.probeWrite();
   } catch (err) {
-    store?.close();
+    await store?.close().catch(() => undefined);
     throw databaseFailure(err, path);
   }
-  const opened = store;
+  const opened = health;
   void late?.then((report) => {
     if (report.status === 'damaged') {
       const problem = damagedDatabase(path, report.problems).message;
@@ -138,5 +183,5 @@ export async function openCheckedStore(options: ServerOptions, log: Logger): Pro
       log.info(`the integrity check of ${path} found no problems`);
     }
   });
-  return opened;
+  return { store, health };
 }

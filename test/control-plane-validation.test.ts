@@ -292,7 +292,7 @@ describe('control-plane validation on a database file', () => {
     const dbPath = join(dir, 'old-version.db');
     const first = await startTestServer({ inMemory: false, dbPath });
     // What versions before the bound wrote for {"advance":"99999999999d"}.
-    first.services.store.transaction((tx) => tx.setMeta('clock', JSON.stringify({ offsetMs: 99999999999 * 86_400_000, frozenAtMs: null })));
+    await first.services.store.transaction((uow) => uow.setMeta('clock', JSON.stringify({ offsetMs: 99999999999 * 86_400_000, frozenAtMs: null })));
     await first.close();
     const second = await startTestServer({ inMemory: false, dbPath });
     try {

@@ -30,6 +30,7 @@ import { createReferralInFreshAccount, minimalOpportunityInput } from './fixture
 import { clientFor, control, DEFAULT_ACCOUNT, eventsOf, pollUntil, startTestServer } from './helpers.js';
 import type { RunningServer } from '../src/server.js';
 import { acceptInvitationTask } from '../src/tasks/engagement-by-accepting-invitation.js';
+import { taskKind } from '../src/store/kinds.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Crash helpers
@@ -170,7 +171,7 @@ describe('durability (CLI child process, kill -9, restart)', () => {
     // The task really was in flight when the process died (read the file without writing it).
     const peek = new Database(db, { readonly: true, fileMustExist: true });
     try {
-      const status = peek.prepare('SELECT status FROM tasks WHERE id = ?').pluck().get(started.TaskId) as string;
+      const status = peek.prepare('SELECT status FROM rec_task WHERE id = ?').pluck().get(started.TaskId) as string;
       assert.equal(status, 'IN_PROGRESS', 'the task had not run before kill -9');
     } finally {
       peek.close();
@@ -244,10 +245,11 @@ describe('a task step that throws (in-process)', () => {
     const real = acceptInvitationTask(server.services);
     server.services.tasks.register({
       type: real.type,
-      execute(tx, task) {
-        real.execute(tx, task);
+      async execute(uow, task) {
+        await real.execute(uow, task);
         throw new Error('simulated failure after the effects were written');
       },
+      failed: real.failed,
     });
     try {
       const failed = await client.send(new StartEngagementByAcceptingInvitationTaskCommand({ Catalog: 'Sandbox', ClientToken: 'throw-1', Identifier: invitationId }));
@@ -259,7 +261,8 @@ describe('a task step that throws (in-process)', () => {
     assert.equal(await invitationStatus(client, invitationId), 'PENDING');
     await assert.rejects(client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: opportunityId })), ResourceNotFoundException);
     assert.equal((await eventsOf(server.endpoint, { account: '555555555555' })).length, eventsBefore, 'no event escaped the rollback');
-    assert.equal(server.services.tasks.recover(), 0, 'nothing left in progress to retry');
+    const inProgress = await server.services.store.transaction((uow) => uow.count(taskKind, { status: 'IN_PROGRESS' }), { readOnly: true });
+    assert.equal(inProgress, 0, 'nothing left in progress to retry');
 
     const ok = await client.send(new StartEngagementByAcceptingInvitationTaskCommand({ Catalog: 'Sandbox', ClientToken: 'throw-2', Identifier: invitationId }));
     assert.deepEqual([ok.TaskStatus, ok.OpportunityId], ['COMPLETE', opportunityId]);

@@ -20,7 +20,8 @@ import {
   type ListEngagementInvitationsCommandInput,
 } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
-import { invitations } from '../src/store/records.js';
+import { invitationKind } from '../src/store/kinds.js';
+import { queryAll } from '../src/store/query-all.js';
 import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
 import { AccountClients, callRaw, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
 
@@ -141,7 +142,7 @@ describe('the Sandbox AWS-referral simulation (decision 16)', () => {
     await as(RECEIVER).send(new CreateOpportunityCommand(referralInput('Delayed')));
     assert.deepEqual(ids((await list(RECEIVER)).EngagementInvitationSummaries), []);
     // The receiver has no way to learn the id yet; read it from the store.
-    const hidden = server.services.store.read((tx) => tx.collection(invitations).find({ catalog: 'Sandbox' }));
+    const hidden = await server.services.store.transaction((uow) => queryAll(uow, invitationKind, { where: { catalog: 'Sandbox' } }), { readOnly: true });
     assert.equal(hidden.length, 1);
     await sdkError(get(RECEIVER, hidden[0]!.id), 'ResourceNotFoundException');
     await sdkError(

@@ -12,8 +12,8 @@ import { clientFor, controlOk, DEFAULT_ACCOUNT, eventsOf, rawRequest, startTestS
 import { minimalOpportunityInput } from './fixtures.js';
 import type { RunningServer } from '../src/server.js';
 import type { EventEnvelope } from '../src/events/envelope.js';
-import { migrations } from '../src/store/migrations.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { openStore } from '../src/store/open.js';
+import { latestSqliteVersion, sqliteMigrations } from '../src/store/schema/sqlite.js';
 import { RETENTION_BATCH } from '../src/retention.js';
 import { freePort, killAllChildren, spawnCli, startCli, waitExit } from './child-server.js';
 
@@ -44,17 +44,17 @@ describe('retention', () => {
 
     it('deletes idempotency records once their 24 hours have passed', async () => {
       const scope = (clientToken: string) => ({ accountId: DEFAULT_ACCOUNT, catalog: 'Sandbox', operation: 'CreateOpportunity', clientToken });
-      const stored = (clientToken: string) => server.services.store.read((tx) => tx.getIdempotency(scope(clientToken)));
+      const stored = (clientToken: string) => server.services.store.transaction((uow) => uow.getIdempotency(scope(clientToken)), { readOnly: true });
       const first = await create(client, 'old-token');
       await controlOk(server.endpoint, 'clock', { advance: '23h' });
       await create(client, 'young-token');
       await server.services.retention.sweep();
-      assert.ok(stored('old-token'), 'within its window the record stays');
+      assert.ok(await stored('old-token'), 'within its window the record stays');
 
       await controlOk(server.endpoint, 'clock', { advance: '2h' }); // old-token is now 25 h old, young-token 2 h
       await server.services.retention.sweep();
-      assert.equal(stored('old-token'), undefined, 'the expired record is gone from the store');
-      assert.ok(stored('young-token'), 'a record within its window stays');
+      assert.equal(await stored('old-token'), undefined, 'the expired record is gone from the store');
+      assert.ok(await stored('young-token'), 'a record within its window stays');
 
       const again = await create(client, 'old-token');
       assert.notEqual(again, first, 'the token, forgotten, creates anew');
@@ -117,8 +117,8 @@ describe('retention', () => {
     it('deletes in batches and serves requests between them', async () => {
       const total = 200_000;
       const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      server.services.store.transaction((tx) => {
-        for (let i = 0; i < total; i++) tx.appendEvent(envelope(`bulk-${i}`, '420000000001', time));
+      await server.services.store.transaction(async (uow) => {
+        for (let i = 0; i < total; i++) await uow.appendEvent(envelope(`bulk-${i}`, '420000000001', time));
       });
       let swept = false;
       const sweep = server.services.retention.sweep().then((result) => {
@@ -176,10 +176,10 @@ describe('retention', () => {
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('migrates to the current schema, dating and counting the events it already holds', () => {
+    it('migrates to the current schema, dating and counting the events it already holds', async () => {
       const file = join(dir, 'v1.db');
       const v1 = new Database(file);
-      v1.exec(migrations.find((m) => m.version === 1)!.sql);
+      v1.exec(sqliteMigrations.find((m) => m.version === 1)!.sql);
       v1.pragma('user_version = 1');
       const insertEvent = v1.prepare('INSERT INTO events (id, account_id, catalog, detail_type, envelope) VALUES (?, ?, ?, ?, ?)');
       const times = ['2025-01-01T00:00:00Z', '2025-01-05T00:00:00Z', '2025-01-09T00:00:00Z'];
@@ -189,23 +189,24 @@ describe('retention', () => {
       ).run('430000000001', 'Sandbox', 'CreateOpportunity', 'v1-token', 'hash', '{}', Date.parse('2025-01-01T00:00:00Z'));
       v1.close();
 
-      const store = new SqliteStore({ path: file });
+      const store = await openStore(file);
       try {
         const scope = { accountId: '430000000001', catalog: 'Sandbox', operation: 'CreateOpportunity', clientToken: 'v1-token' };
-        assert.ok(store.read((tx) => tx.getIdempotency(scope)), 'records survive the migration');
-        assert.equal(store.events({ limit: 10 }).length, 3);
+        const read = () => store.transaction((uow) => uow.getIdempotency(scope), { readOnly: true });
+        assert.ok(await read(), 'records survive the migration');
+        assert.equal((await store.readEvents({ limit: 10 })).length, 3);
         // Dated from their envelopes: only the first is before 2025-01-03.
-        assert.equal(store.purgeEvents({ before: Date.parse('2025-01-03T00:00:00Z') }, 10), 1);
+        assert.equal(await store.purgeEvents({ recordedBefore: Date.parse('2025-01-03T00:00:00Z'), batchSize: 10 }), 1);
         // Counted: of the two left, keeping the newest one deletes one.
-        assert.equal(store.purgeEvents({ keepLatest: 1 }, 10), 1);
-        assert.deepEqual(store.events({ limit: 10 }).map((e) => e.envelope.id), ['v1-2']);
-        assert.equal(store.purgeIdempotency(Date.parse('2025-01-02T00:00:00Z'), 10), 1);
-        assert.equal(store.read((tx) => tx.getIdempotency(scope)), undefined);
+        assert.equal(await store.purgeEvents({ keepLast: 1, batchSize: 10 }), 1);
+        assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => e.envelope.id), ['v1-2']);
+        assert.equal(await store.purgeIdempotency(Date.parse('2025-01-02T00:00:00Z'), 10), 1);
+        assert.equal(await read(), undefined);
       } finally {
-        store.close();
+        await store.close();
       }
       const check = new Database(file, { readonly: true });
-      assert.equal(check.pragma('user_version', { simple: true }), migrations[migrations.length - 1]!.version);
+      assert.equal(check.pragma('user_version', { simple: true }), latestSqliteVersion);
       check.close();
     });
   });

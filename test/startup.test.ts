@@ -18,7 +18,7 @@ import Database from 'better-sqlite3';
 import { freePort, killAllChildren, spawnCli, startCli, waitExit, type ChildServer, type SpawnCliOptions } from './child-server.js';
 import { minimalOpportunityInput } from './fixtures.js';
 import { callRaw, rawRequest } from './helpers.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { openStore } from '../src/store/open.js';
 
 const IS_ROOT = process.getuid?.() === 0;
 const NOBODY: SpawnCliOptions = IS_ROOT ? { uid: 65534, gid: 65534 } : {};
@@ -43,11 +43,11 @@ async function expectRefusal(args: string[], words: readonly (string | RegExp)[]
 }
 
 /** A database file with the current schema and `fillerEvents` rows in the event outbox, closed cleanly. */
-function makeDatabase(path: string, fillerEvents = 0): void {
-  new SqliteStore({ path }).close();
+async function makeDatabase(path: string, fillerEvents = 0): Promise<void> {
+  await (await openStore(path)).close();
   const db = new Database(path);
   // Dated now, so the retention sweep at start-up keeps them.
-  const insert = db.prepare("INSERT INTO events (id, account_id, catalog, detail_type, envelope, time_ms) VALUES (?, '111111111111', 'Sandbox', 'Filler', ?, ?)");
+  const insert = db.prepare("INSERT INTO events (id, account_id, catalog, detail_type, envelope, recorded_at_ms) VALUES (?, '111111111111', 'Sandbox', 'Filler', ?, ?)");
   db.transaction(() => {
     for (let i = 0; i < fillerEvents; i++) insert.run(`filler-${i}`, JSON.stringify({ filler: 'x'.repeat(500) }), Date.now());
   })();
@@ -163,7 +163,7 @@ describe('start-up', () => {
 
     it('a database from a newer version', async () => {
       const file = join(work, 'newer.db');
-      makeDatabase(file);
+      await makeDatabase(file);
       const db = new Database(file);
       db.pragma('user_version = 99');
       db.close();
@@ -172,14 +172,14 @@ describe('start-up', () => {
 
     it('a damaged database is refused by the integrity check before listening', async () => {
       const file = join(work, 'damaged-tail.db');
-      makeDatabase(file, 200);
+      await makeDatabase(file, 200);
       damageCells(file, 3); // the schema still reads: only the check of every page finds the damage
       await expectRefusal(['--port', '0', '--db', file], [file, 'is damaged', /integrity check: Tree \d+ page \d+ cell \d+: Offset 65535 out of range/, 'more', 'restore it from a copy']);
     });
 
     it('a database damaged beyond reading its schema is refused too', async () => {
       const file = join(work, 'damaged-all.db');
-      makeDatabase(file, 200);
+      await makeDatabase(file, 200);
       damagePages(file);
       await expectRefusal(['--port', '0', '--db', file], [file, 'is damaged', 'malformed', 'restore it from a copy']);
     });
@@ -189,7 +189,7 @@ describe('start-up', () => {
       mkdirSync(dir, { mode: 0o777 });
       chmodSync(dir, 0o777); // the journal files may be created; only the database itself is read-only
       const file = join(dir, 'state.db');
-      makeDatabase(file);
+      await makeDatabase(file);
       chmodSync(file, 0o444);
       await expectRefusal(['--port', '0', '--db', file], [file, 'cannot be written', 'read-only'], NOBODY);
     });
@@ -202,7 +202,7 @@ describe('start-up', () => {
         return;
       }
       const source = join(work, 'for-ro-mount.db');
-      makeDatabase(source);
+      await makeDatabase(source);
       const db = join(mount, 'state.db');
       const setup = `cp "${source}" "${db}" && mount -o remount,ro "$0"`;
       await expectRefusal(['--port', '0', '--db', db], [db, /read-only|cannot be opened/], inTmpfs(mount, 1024, setup));
@@ -215,7 +215,7 @@ describe('start-up', () => {
       }
       // Large enough for the check to run in a child process, which an exclusive lock held here makes wait.
       const file = join(work, 'locked.db');
-      makeDatabase(file, 70_000);
+      await makeDatabase(file, 70_000);
       const holder = new Database(file);
       holder.pragma('locking_mode = EXCLUSIVE');
       holder.exec('BEGIN EXCLUSIVE');
@@ -248,7 +248,7 @@ describe('start-up', () => {
   describe('health follows the database', () => {
     it('answers 200 and passes the start-up checks on a good database, leaving its data unchanged', async () => {
       const file = join(work, 'good.db');
-      makeDatabase(file, 10);
+      await makeDatabase(file, 10);
       const child = await startCli(file);
       const res = await health(child);
       assert.equal(res.status, 200);
@@ -263,7 +263,7 @@ describe('start-up', () => {
 
     it('pages damaged while the server runs: writes answer 500 and health 503 naming the damage', async () => {
       const file = join(work, 'damaged-later.db');
-      makeDatabase(file, 200);
+      await makeDatabase(file, 200);
       const child = await startCli(file);
       assert.equal((await health(child)).status, 200);
       damagePages(file);

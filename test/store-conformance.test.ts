@@ -14,6 +14,7 @@ import { PostgresUnitOfWorkStore } from '../src/store/engines/postgres.js';
 import { asAny, indexColumns, snake, tableOf } from '../src/store/engines/sql.js';
 import { allKinds, opportunityIdOrder, opportunityKind, taskKind } from '../src/store/kinds.js';
 import { openStore } from '../src/store/open.js';
+import { sqliteMigrations } from '../src/store/schema/sqlite.js';
 import type { OpportunityRecord } from '../src/store/records.js';
 import {
   InvalidCursorError,
@@ -580,10 +581,11 @@ describe('schema versions', () => {
   });
 
   it('upgrades a file of the synchronous store in place', async () => {
-    const { SqliteStore } = await import('../src/store/sqlite-store.js');
     const path = join(dir, 'v1.db');
-    const old = new SqliteStore({ path });
-    old.transaction((tx) => tx.setMeta('seed', 'kept'));
+    const old = new Database(path);
+    for (const m of sqliteMigrations.filter((m) => m.version <= 2)) old.exec(m.sql);
+    old.pragma('user_version = 2');
+    old.prepare("INSERT INTO meta (key, value) VALUES ('seed', 'kept')").run();
     old.close();
     const store = await openStore(path);
     try {

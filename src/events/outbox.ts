@@ -1,6 +1,6 @@
 // Builds EventBridge envelopes (behavior.md §5.3) and appends them to the outbox inside the caller's
 // transaction, so an event exists exactly when the state change it announces was committed.
-import type { Transaction } from '../store/store.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
 import type { IdSource } from '../ids.js';
 import type { EventEnvelope } from './envelope.js';
 
@@ -31,11 +31,11 @@ export class EventOutbox {
    * Appends one event addressed to `account`. AWS itself (`aws`) receives no events. `atMs` dates an event that
    * happens later on the business clock (a delayed referral's arrival); readers see it from then on.
    */
-  emit(tx: Transaction, account: string, detailType: DetailType, resources: string[], detail: Record<string, unknown>, atMs?: number): void {
+  async emit(uow: UnitOfWork, account: string, detailType: DetailType, resources: string[], detail: Record<string, unknown>, atMs?: number): Promise<void> {
     if (account === 'aws') return;
     const envelope: EventEnvelope = {
       version: '0',
-      id: this.ids.uuid('event'),
+      id: await this.ids.uuid(uow, 'event'),
       'detail-type': detailType,
       source: 'aws.partnercentral-selling',
       account,
@@ -44,6 +44,6 @@ export class EventOutbox {
       resources,
       detail,
     };
-    tx.appendEvent(envelope, atMs ?? 0);
+    await uow.appendEvent(envelope, atMs ?? 0);
   }
 }

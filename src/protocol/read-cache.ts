@@ -1,6 +1,8 @@
-// Answers of pure read operations, kept while the stored state is unchanged. A GetOpportunity that hits the
-// cache skips the database read, the view and JSON rendering — the bulk of its cost (BENCHMARKS.md). Any write,
-// by this process or another sharing the database, changes the store's epoch and empties the cache.
+// Answers of pure read operations, kept while the records they read are unchanged. A GetOpportunity that hits
+// the cache skips the database read, the view and JSON rendering — the bulk of its cost (BENCHMARKS.md). Each
+// answer remembers the versions of the record kinds its operation reads (`store.version(kind)`, which moves
+// with every write of that kind, by this process or another sharing the database): a write of opportunities
+// leaves cached engagement answers alone.
 //
 // Entries are keyed by a digest of the *validated* input (operation, caller, canonical JSON of the input
 // projected onto the model), not by the body: unknown members and member order do not matter to the answer, so
@@ -11,7 +13,7 @@
 // recently used answers first.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../resources/idempotency.js';
-import type { Store } from '../store/store.js';
+import type { UnitOfWorkStore } from '../store/unit-of-work.js';
 
 /** Bookkeeping charged per entry on top of its key and answer bytes (Map slot, entry object, Buffer header). */
 const ENTRY_OVERHEAD_BYTES = 160;
@@ -31,6 +33,8 @@ export interface ReadCacheStats {
 
 interface Entry {
   producer: unknown;
+  /** Versions of the kinds read, when the answer was computed. */
+  versions: string;
   body: Buffer;
   size: number;
 }
@@ -40,11 +44,10 @@ export class ReadCache {
   private readonly answers = new Map<string, Entry>();
   private bytes = 0;
   private hits = 0;
-  private epoch = '';
   private readonly maxEntryBytes: number;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWorkStore,
     private readonly maxBytes = DEFAULT_READ_CACHE_BYTES,
   ) {
     // One answer may take at most 1/16 of the budget, so a few huge lists cannot flush everything else.
@@ -56,25 +59,31 @@ export class ReadCache {
     return createHash('sha256').update(`${operation}\n${accountId}\n${canonicalJson(input)}`).digest('base64');
   }
 
-  get(key: string, producer: unknown): Buffer | undefined {
-    const epoch = this.store.changeEpoch();
-    if (epoch !== this.epoch) {
-      this.clear();
-      this.epoch = epoch;
+  /** The current versions of `kinds`: read before a handler runs, compared on every hit. */
+  versions(kinds: readonly string[]): string {
+    let out = '';
+    for (const kind of kinds) out += `${this.store.version(kind)}.`;
+    return out;
+  }
+
+  get(key: string, producer: unknown, versions: string): Buffer | undefined {
+    const entry = this.answers.get(key);
+    // Each answer remembers the handler that produced it; another registry's handler never sees old answers.
+    if (entry === undefined || entry.producer !== producer) return undefined;
+    if (entry.versions !== versions) {
+      this.answers.delete(key);
+      this.bytes -= entry.size;
       return undefined;
     }
-    const entry = this.answers.get(key);
-    // Each answer remembers the handler that produced it; a replaced handler (tests do this) never sees old answers.
-    if (entry === undefined || entry.producer !== producer) return undefined;
     this.answers.delete(key);
     this.answers.set(key, entry);
     this.hits++;
     return entry.body;
   }
 
-  /** Stores an answer computed under `epoch` (read before the handler ran), unless state changed since. */
-  set(key: string, producer: unknown, epoch: string, body: string): void {
-    if (epoch !== this.store.changeEpoch() || epoch !== this.epoch) return;
+  /** Stores an answer computed under `versions` (read before the handler ran), unless those kinds changed since. */
+  set(key: string, producer: unknown, kinds: readonly string[], versions: string, body: string): void {
+    if (versions !== this.versions(kinds)) return;
     // Kept encoded: a hit then writes the bytes without encoding the text again.
     const encoded = Buffer.from(body);
     const size = key.length + encoded.length + ENTRY_OVERHEAD_BYTES;
@@ -90,16 +99,11 @@ export class ReadCache {
       this.answers.delete(oldest.value[0]);
       this.bytes -= oldest.value[1].size;
     }
-    this.answers.set(key, { producer, body: encoded, size });
+    this.answers.set(key, { producer, versions, body: encoded, size });
     this.bytes += size;
   }
 
   stats(): ReadCacheStats {
     return { entries: this.answers.size, bytes: this.bytes, maxBytes: this.maxBytes, maxEntryBytes: this.maxEntryBytes, hits: this.hits };
-  }
-
-  private clear(): void {
-    this.answers.clear();
-    this.bytes = 0;
   }
 }

@@ -13,19 +13,14 @@ import type {
   ParticipantType,
 } from '../model/generated/types.js';
 import { validateShape } from '../model/validate.js';
-import {
-  engagements,
-  invitations,
-  opportunities,
-  type Catalog,
-  type InvitationRecord,
-  type OpportunityRecord,
-} from '../store/records.js';
-import type { Transaction } from '../store/store.js';
+import { engagementKind, invitationKind, opportunityKind } from '../store/kinds.js';
+import { queryAll } from '../store/query-all.js';
+import type { Catalog, InvitationRecord, OpportunityRecord } from '../store/records.js';
+import type { UnitOfWork, Where } from '../store/unit-of-work.js';
 import { addMember, createEngagement, membersOf } from './engagements.js';
 import { emitOpportunityEvent, nextModifiedDate, partnerFields, relatedEntities, saveOpportunity } from './opportunities.js';
 import { snapshotOnChange } from './resource-snapshots.js';
-import { paginate } from './pagination.js';
+import { pageFromStore } from './pagination.js';
 import { mergeOver, referralDefaults } from './referral-defaults.js';
 
 /** Fixed text of AWS-originated referral invitations (behavior.md §2.2). */
@@ -56,7 +51,7 @@ export function participantTypeOf(invitation: InvitationRecord, accountId: strin
  * The invitation named by id or ARN in the caller's catalog, when the caller is its sender or receiver;
  * otherwise ResourceNotFoundException (decision 10: nobody else can tell it exists).
  */
-export function invitationForParticipant(tx: Transaction, ctx: RequestContext, identifier: string): InvitationRecord {
+export async function invitationForParticipant(uow: UnitOfWork, ctx: RequestContext, identifier: string): Promise<InvitationRecord> {
   const id = idFromArnOrId(identifier);
   // An ARN must name an engagement invitation, not just end in something shaped like its id.
   if (identifier.startsWith('arn:') && !/^arn:aws:partnercentral:[^:/]*:[^:/]*:catalog\/[A-Za-z]+\/engagement-invitation\/engi-[0-9a-z]{13}$/.test(identifier)) {
@@ -65,7 +60,7 @@ export function invitationForParticipant(tx: Transaction, ctx: RequestContext, i
   const notFound = () => new ResourceNotFoundException(`Engagement invitation ${id} was not found in catalog ${ctx.catalog}.`);
   const fromArnCatalog = identifier.startsWith('arn:') ? /:catalog\/([A-Za-z]+)\//.exec(identifier)?.[1] : undefined;
   if (fromArnCatalog !== undefined && fromArnCatalog !== ctx.catalog) throw notFound();
-  const invitation = tx.collection(invitations).get([ctx.catalog, id]);
+  const invitation = await uow.get(invitationKind, [ctx.catalog, id]);
   if (!invitation || !participantTypeOf(invitation, ctx.accountId)) throw notFound();
   if (invitation.receiverAccountId === ctx.accountId && !hasArrived(invitation, ctx.services.clock.now())) throw notFound();
   return invitation;
@@ -97,14 +92,14 @@ type InvitationDetailType =
   | 'Engagement Invitation Expired';
 
 /** Sends an invitation event to both parties (AWS as a party receives none). */
-export function emitInvitationEvent(tx: Transaction, services: Services, invitation: InvitationRecord, detailType: InvitationDetailType): void {
+export async function emitInvitationEvent(uow: UnitOfWork, services: Services, invitation: InvitationRecord, detailType: InvitationDetailType): Promise<void> {
   const resources = [arns.invitation(invitation.catalog, invitation.id)];
   const created = detailType === 'Engagement Invitation Created';
   // A delayed referral is announced when it arrives, not when it was scheduled.
   const arrival = Date.parse(invitation.invitationDate);
   const atMs = created && arrival > services.clock.now() ? arrival : undefined;
-  services.events.emit(tx, invitation.receiverAccountId, detailType, resources, invitationEventDetail(invitation, 'RECEIVER', created), atMs);
-  services.events.emit(tx, invitation.senderAccountId, detailType, resources, invitationEventDetail(invitation, 'SENDER', created), atMs);
+  await services.events.emit(uow, invitation.receiverAccountId, detailType, resources, invitationEventDetail(invitation, 'RECEIVER', created), atMs);
+  await services.events.emit(uow, invitation.senderAccountId, detailType, resources, invitationEventDetail(invitation, 'SENDER', created), atMs);
 }
 
 /** A PENDING invitation whose ExpirationDate has come on the business clock (decision 18). */
@@ -113,30 +108,32 @@ export function isDueToExpire(invitation: InvitationRecord, nowMs: number): bool
 }
 
 /** Marks one PENDING invitation EXPIRED, with `Engagement Invitation Expired` to both sides. */
-export function expireInvitation(tx: Transaction, services: Services, invitation: InvitationRecord): InvitationRecord {
+export async function expireInvitation(uow: UnitOfWork, services: Services, invitation: InvitationRecord): Promise<InvitationRecord> {
   const expired: InvitationRecord = { ...invitation, status: 'EXPIRED' };
-  tx.collection(invitations).put(expired);
-  emitInvitationEvent(tx, services, expired, 'Engagement Invitation Expired');
+  await uow.put(invitationKind, expired);
+  await emitInvitationEvent(uow, services, expired, 'Engagement Invitation Expired');
   return expired;
 }
 
-/** Expires every PENDING invitation whose ExpirationDate has passed on the emulator's clock. */
-export function expireDueInvitations(services: Services): number {
+/** Invitations expired per transaction by the sweep: short write transactions, whatever the backlog. */
+const EXPIRY_BATCH = 100;
+
+/**
+ * Expires every PENDING invitation whose ExpirationDate has passed on the emulator's clock, reading only the
+ * due ones (index on status, expiration date), a batch per transaction.
+ */
+export async function expireDueInvitations(services: Services): Promise<number> {
   const now = services.clock.now();
-  const due = services.store
-    .read((tx) => tx.collection(invitations).find({ status: 'PENDING' }))
-    .filter((i) => isDueToExpire(i, now));
-  if (due.length === 0) return 0;
-  return services.store.transaction((tx) => {
-    let n = 0;
-    for (const stale of due) {
-      const current = tx.collection(invitations).get([stale.catalog, stale.id]);
-      if (current?.status !== 'PENDING') continue;
-      expireInvitation(tx, services, current);
-      n++;
-    }
-    return n;
-  });
+  let total = 0;
+  for (;;) {
+    const n = await services.store.transaction(async (uow) => {
+      const due = await uow.query(invitationKind, { where: { status: 'PENDING', expirationDate: { lte: now } }, sort: { by: 'expirationDate' }, limit: EXPIRY_BATCH });
+      for (const invitation of due.items) await expireInvitation(uow, services, invitation);
+      return due.items.length;
+    });
+    total += n;
+    if (n < EXPIRY_BATCH) return total;
+  }
 }
 
 /** The part of an opportunity an OpportunityInvitation shares before acceptance (no address, contacts or account id). */
@@ -173,12 +170,12 @@ const AWS_SENDER_CONTACT = { BusinessTitle: 'PDM', Email: 'pdm@aws.example.com',
  * Decision 16: an AWS-owned engagement (CreatedBy "aws", AWS its only member) and a PENDING
  * OpportunityInvitation from AWS to the opportunity's (hidden) owner, in the same transaction.
  */
-export function simulateAwsReferral(tx: Transaction, services: Services, opportunity: OpportunityRecord): InvitationRecord {
+export async function simulateAwsReferral(uow: UnitOfWork, services: Services, opportunity: OpportunityRecord): Promise<InvitationRecord> {
   const project = opportunity.data.Project;
   const title = truncate(project?.Title, ENGAGEMENT_TITLE_MAX) ?? `AWS Referral ${opportunity.id}`;
   const description = truncate(project?.CustomerBusinessProblem, ENGAGEMENT_DESCRIPTION_MAX);
   const payload = invitationPayloadFrom(opportunity, [AWS_SENDER_CONTACT], ['Services Partner', 'Software Partner']);
-  const engagement = createEngagement(tx, services, {
+  const engagement = await createEngagement(uow, services, {
     catalog: opportunity.catalog,
     title,
     description,
@@ -200,7 +197,7 @@ export function simulateAwsReferral(tx: Transaction, services: Services, opportu
       },
     ],
   });
-  return sendInvitation(tx, services, {
+  return sendInvitation(uow, services, {
     catalog: opportunity.catalog,
     engagementId: engagement.id,
     engagementTitle: engagement.title,
@@ -215,8 +212,8 @@ export function simulateAwsReferral(tx: Transaction, services: Services, opportu
 }
 
 /** Writes a PENDING OpportunityInvitation and announces it to both sides. */
-export function sendInvitation(
-  tx: Transaction,
+export async function sendInvitation(
+  uow: UnitOfWork,
   services: Services,
   init: {
     catalog: Catalog;
@@ -231,11 +228,11 @@ export function sendInvitation(
     referralOpportunityId?: string;
     senderOpportunityId?: string;
   },
-): InvitationRecord {
+): Promise<InvitationRecord> {
   const sentAt = services.clock.now() + (init.senderAccountId === AWS_ACCOUNT ? services.runtime.referralDelayMs : 0);
   const invitation: InvitationRecord = {
     catalog: init.catalog,
-    id: services.ids.invitationId(),
+    id: await services.ids.invitationId(uow),
     engagementId: init.engagementId,
     engagementTitle: init.engagementTitle,
     engagementDescription: init.engagementDescription,
@@ -252,8 +249,8 @@ export function sendInvitation(
     referralOpportunityId: init.referralOpportunityId,
     senderOpportunityId: init.senderOpportunityId,
   };
-  tx.collection(invitations).put(invitation);
-  emitInvitationEvent(tx, services, invitation, 'Engagement Invitation Created');
+  await uow.put(invitationKind, invitation);
+  await emitInvitationEvent(uow, services, invitation, 'Engagement Invitation Created');
   return invitation;
 }
 
@@ -280,8 +277,8 @@ export function createInvitationByControlPlane(services: Services, body: Record<
     throw new ControlInputError(`'opportunity' is not a valid CreateOpportunity payload: ${problems.map((p) => `${p.FieldName}: ${p.Message}`).join('; ')}`);
   }
   const now = services.clock.nowIso();
-  return services.store.transaction((tx) => {
-    const opportunityId = services.ids.opportunityId();
+  return services.store.transaction(async (uow) => {
+    const opportunityId = await services.ids.opportunityId(uow);
     // What the caller left out is filled with a complete, realistic customer and project (referral-defaults.ts).
     const seeded = mergeOver(referralDefaults(opportunityId, services.clock.now()), opportunityInput);
     // Each part was valid alone; checked again so no merge can store what CreateOpportunity would refuse.
@@ -306,28 +303,29 @@ export function createInvitationByControlPlane(services: Services, body: Record<
       lastModifiedAt: now,
       data: { ...data, OpportunityTeam: sender === AWS_ACCOUNT ? [] : [services.accounts.profile(sender).owner] },
     };
-    saveOpportunity(tx, source);
+    await saveOpportunity(uow, source);
     if (sender === AWS_ACCOUNT && body.engagementId === undefined) {
-      const invitation = simulateAwsReferral(tx, services, source);
+      const invitation = await simulateAwsReferral(uow, services, source);
       return controlView(invitation, source.id);
     }
     let engagement;
     if (body.engagementId !== undefined) {
-      engagement = tx.collection(engagements).get([catalog, String(body.engagementId)]);
+      engagement = await uow.get(engagementKind, [catalog, String(body.engagementId)]);
       if (!engagement) throw new ControlInputError(`Engagement ${String(body.engagementId)} does not exist in catalog ${catalog}.`);
-      if (!membersOf(tx, catalog, engagement.id).some((m) => m.accountId === sender)) {
+      const members = await membersOf(uow, catalog, engagement.id);
+      if (!members.some((m) => m.accountId === sender)) {
         throw new ControlInputError(`The sender ${sender} is not a member of engagement ${engagement.id}.`);
       }
       // Accepting such an invitation would add a second opportunity of the same partner to the engagement.
-      if (membersOf(tx, catalog, engagement.id).some((m) => m.accountId === receiver)) {
+      if (members.some((m) => m.accountId === receiver)) {
         throw new ControlInputError(`The receiver ${receiver} is already a member of engagement ${engagement.id}.`);
       }
-      const pending = tx.collection(invitations).find({ catalog, engagement_id: engagement.id, receiver_account_id: receiver, status: 'PENDING' });
+      const pending = await queryAll(uow, invitationKind, { where: { catalog, engagementId: engagement.id, receiverAccountId: receiver, status: 'PENDING' } });
       if (pending.some((i) => Date.parse(i.expirationDate) > services.clock.now())) {
         throw new ControlInputError(`The receiver ${receiver} already has a PENDING invitation to engagement ${engagement.id}.`);
       }
     } else {
-      engagement = createEngagement(tx, services, {
+      engagement = await createEngagement(uow, services, {
         catalog,
         title: truncate(data.Project?.Title, ENGAGEMENT_TITLE_MAX) ?? `Engagement for ${source.id}`,
         description: truncate(data.Project?.CustomerBusinessProblem, ENGAGEMENT_DESCRIPTION_MAX),
@@ -335,7 +333,7 @@ export function createInvitationByControlPlane(services: Services, body: Record<
       });
     }
     const senderProfile = sender === AWS_ACCOUNT ? null : services.accounts.profile(sender);
-    const invitation = sendInvitation(tx, services, {
+    const invitation = await sendInvitation(uow, services, {
       catalog,
       engagementId: engagement.id,
       engagementTitle: engagement.title,
@@ -374,22 +372,21 @@ function controlView(invitation: InvitationRecord, sourceOpportunityId: string) 
  * Multi-partner rule (behavior.md §2.3, D-MULTI): when AWS approves the sender's opportunity, every receiver's
  * opportunity made from it moves from `Submitted` to `Approved`.
  */
-export function approveReceiverOpportunities(tx: Transaction, services: Services, senderOpportunity: OpportunityRecord): void {
-  const sent = tx
-    .collection(invitations)
-    .find({ catalog: senderOpportunity.catalog, sender_account_id: senderOpportunity.accountId, status: 'ACCEPTED' })
-    .filter((i) => i.senderOpportunityId === senderOpportunity.id && i.acceptedOpportunityId !== undefined);
+export async function approveReceiverOpportunities(uow: UnitOfWork, services: Services, senderOpportunity: OpportunityRecord): Promise<void> {
+  const sent = (
+    await queryAll(uow, invitationKind, { where: { catalog: senderOpportunity.catalog, senderAccountId: senderOpportunity.accountId, status: 'ACCEPTED' } })
+  ).filter((i) => i.senderOpportunityId === senderOpportunity.id && i.acceptedOpportunityId !== undefined);
   for (const invitation of sent) {
-    const receiver = tx.collection(opportunities).get([invitation.catalog, invitation.acceptedOpportunityId!]);
+    const receiver = await uow.get(opportunityKind, [invitation.catalog, invitation.acceptedOpportunityId!]);
     if (!receiver || receiver.data.LifeCycle?.ReviewStatus !== 'Submitted') continue;
     const approved: OpportunityRecord = {
       ...receiver,
       lastModifiedAt: nextModifiedDate(services, receiver.lastModifiedAt),
       data: { ...receiver.data, LifeCycle: { ...receiver.data.LifeCycle, ReviewStatus: 'Approved' } },
     };
-    saveOpportunity(tx, approved);
-    emitOpportunityEvent(tx, services, approved, 'Opportunity Updated');
-    snapshotOnChange(tx, services, approved);
+    await saveOpportunity(uow, approved);
+    await emitOpportunityEvent(uow, services, approved, 'Opportunity Updated');
+    await snapshotOnChange(uow, services, approved);
   }
 }
 
@@ -414,8 +411,8 @@ function summaryOf(invitation: InvitationRecord, participantType: ParticipantTyp
   };
 }
 
-function detailOf(tx: Transaction, invitation: InvitationRecord): GetEngagementInvitationResponse {
-  const members = membersOf(tx, invitation.catalog, invitation.engagementId);
+async function detailOf(uow: UnitOfWork, invitation: InvitationRecord): Promise<GetEngagementInvitationResponse> {
+  const members = await membersOf(uow, invitation.catalog, invitation.engagementId);
   const { ParticipantType: _p, ...summary } = summaryOf(invitation, 'RECEIVER');
   // "Once rejected, you lose access to the invitation details" (behavior.md §1.6): no payload after rejection.
   // [INF] An expired AWS referral likewise: "the opportunity will be unavailable to the partner".
@@ -432,16 +429,16 @@ function detailOf(tx: Transaction, invitation: InvitationRecord): GetEngagementI
 }
 
 /** PENDING invitations past their ExpirationDate are expired before anyone reads or acts on them. */
-export function refreshExpiry(tx: Transaction, services: Services, invitation: InvitationRecord): InvitationRecord {
-  return isDueToExpire(invitation, services.clock.now()) ? expireInvitation(tx, services, invitation) : invitation;
+export async function refreshExpiry(uow: UnitOfWork, services: Services, invitation: InvitationRecord): Promise<InvitationRecord> {
+  return isDueToExpire(invitation, services.clock.now()) ? expireInvitation(uow, services, invitation) : invitation;
 }
 
 /**
  * The PENDING invitation the caller received, for Reject and Accept: the sender is refused, anything but
  * PENDING conflicts. `action` names the operation in the messages.
  */
-function pendingInvitationForReceiver(tx: Transaction, ctx: RequestContext, identifier: string, action: 'accept' | 'reject'): InvitationRecord {
-  const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, identifier));
+async function pendingInvitationForReceiver(uow: UnitOfWork, ctx: RequestContext, identifier: string, action: 'accept' | 'reject'): Promise<InvitationRecord> {
+  const invitation = await refreshExpiry(uow, ctx.services, await invitationForParticipant(uow, ctx, identifier));
   if (invitation.receiverAccountId !== ctx.accountId) {
     throw new AccessDeniedException(`Only the receiver of engagement invitation ${invitation.id} can ${action} it; account ${ctx.accountId} is its sender.`);
   }
@@ -451,66 +448,77 @@ function pendingInvitationForReceiver(tx: Transaction, ctx: RequestContext, iden
   return invitation;
 }
 
+type InvitationFields = (typeof invitationKind)['fields'];
+
 export const engagementInvitationHandlers: HandlerTable = {
-  ListEngagementInvitations(ctx, input) {
-    expireDueInvitations(ctx.services);
-    return ctx.services.store.read((tx) => {
-      const now = ctx.services.clock.now();
-      const column = input.ParticipantType === 'RECEIVER' ? 'receiver_account_id' : 'sender_account_id';
-      const where: Record<string, string | string[]> = { catalog: ctx.catalog, [column]: ctx.accountId };
-      if (input.Status) where.status = input.Status;
-      if (input.EngagementIdentifier) where.engagement_id = input.EngagementIdentifier.map(idFromArnOrId);
-      const senders = input.SenderAwsAccountId ? new Set(input.SenderAwsAccountId) : null;
-      const payloadTypes = input.PayloadType ? new Set<string>(input.PayloadType) : null;
-      const found = tx
-        .collection(invitations)
-        .find(where)
-        .filter(
-          (i) =>
-            (!payloadTypes || payloadTypes.has(i.payloadType)) &&
-            (!senders || senders.has(i.senderAccountId)) &&
-            (input.ParticipantType === 'SENDER' || hasArrived(i, now)),
+  async ListEngagementInvitations(ctx, input) {
+    await expireDueInvitations(ctx.services);
+    const now = ctx.services.clock.now();
+    const where: Record<string, unknown> = { catalog: ctx.catalog };
+    if (input.ParticipantType === 'RECEIVER') {
+      where.receiverAccountId = ctx.accountId;
+      // A delayed referral is not there for its receiver until it arrives.
+      where.invitationDate = { lte: now };
+      if (input.SenderAwsAccountId) where.senderAccountId = input.SenderAwsAccountId;
+    } else {
+      // The sender filter and the participant both name the sender: only the caller can match both.
+      where.senderAccountId = input.SenderAwsAccountId && !input.SenderAwsAccountId.includes(ctx.accountId) ? [] : ctx.accountId;
+    }
+    if (input.Status) where.status = input.Status;
+    if (input.EngagementIdentifier) where.engagementId = input.EngagementIdentifier.map(idFromArnOrId);
+    if (input.PayloadType) where.payloadType = input.PayloadType;
+    return ctx.services.store.transaction(
+      async (uow) => {
+        const page = await pageFromStore(
+          uow,
+          invitationKind,
+          // The only sort name is InvitationDate; newest first by default [INF].
+          { where: where as Where<InvitationFields>, sort: { by: 'invitationDate', order: (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING' ? 'desc' : 'asc' } },
+          {
+            maxResults: input.MaxResults ?? 20,
+            nextToken: input.NextToken,
+            fingerprint: ['ListEngagementInvitations', ctx.accountId, ctx.catalog, input.ParticipantType, input.PayloadType, input.Status, input.EngagementIdentifier, input.SenderAwsAccountId, input.Sort],
+          },
         );
-      const page = paginate({
-        items: found,
-        maxResults: input.MaxResults ?? 20,
-        nextToken: input.NextToken,
-        fingerprint: ['ListEngagementInvitations', ctx.accountId, ctx.catalog, input.ParticipantType, input.PayloadType, input.Status, input.EngagementIdentifier, input.SenderAwsAccountId, input.Sort],
-        // The only sort name is InvitationDate; newest first by default [INF].
-        sortKey: (i) => [i.invitationDate, i.id],
-        descending: (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING',
-      });
-      return { EngagementInvitationSummaries: page.items.map((i) => summaryOf(i, input.ParticipantType)), NextToken: page.nextToken };
-    });
+        return { EngagementInvitationSummaries: page.items.map((i) => summaryOf(i, input.ParticipantType)), NextToken: page.nextToken };
+      },
+      { readOnly: true },
+    );
   },
 
-  GetEngagementInvitation(ctx, input) {
+  async GetEngagementInvitation(ctx, input) {
     const { store, clock } = ctx.services;
     // A plain read unless the invitation has just expired: only then is there anything to write.
-    const seen = store.read((tx) => invitationForParticipant(tx, ctx, input.Identifier));
-    if (!isDueToExpire(seen, clock.now())) return store.read((tx) => detailOf(tx, seen));
-    return store.transaction((tx) => {
-      const invitation = refreshExpiry(tx, ctx.services, invitationForParticipant(tx, ctx, input.Identifier));
-      return detailOf(tx, invitation);
+    const read = await store.transaction(
+      async (uow) => {
+        const seen = await invitationForParticipant(uow, ctx, input.Identifier);
+        return isDueToExpire(seen, clock.now()) ? undefined : detailOf(uow, seen);
+      },
+      { readOnly: true },
+    );
+    if (read !== undefined) return read;
+    return store.transaction(async (uow) => {
+      const invitation = await refreshExpiry(uow, ctx.services, await invitationForParticipant(uow, ctx, input.Identifier));
+      return detailOf(uow, invitation);
     });
   },
 
-  RejectEngagementInvitation(ctx, input) {
-    ctx.services.store.transaction((tx) => {
-      const invitation = pendingInvitationForReceiver(tx, ctx, input.Identifier, 'reject');
+  async RejectEngagementInvitation(ctx, input) {
+    await ctx.services.store.transaction(async (uow) => {
+      const invitation = await pendingInvitationForReceiver(uow, ctx, input.Identifier, 'reject');
       // The model leaves RejectionReason optional, but AWS documents it as mandatory for opportunity invitations.
       if (invitation.payloadType === 'OpportunityInvitation' && input.RejectionReason === undefined) {
         throw ValidationException.business('rejectionReason', 'REQUIRED_FIELD_MISSING', 'A RejectionReason is required to reject an opportunity invitation.');
       }
       const rejected: InvitationRecord = { ...invitation, status: 'REJECTED', rejectionReason: input.RejectionReason };
-      tx.collection(invitations).put(rejected);
-      emitInvitationEvent(tx, ctx.services, rejected, 'Engagement Invitation Rejected');
+      await uow.put(invitationKind, rejected);
+      await emitInvitationEvent(uow, ctx.services, rejected, 'Engagement Invitation Rejected');
     });
   },
 
-  AcceptEngagementInvitation(ctx, input) {
-    ctx.services.store.transaction((tx) => {
-      const invitation = pendingInvitationForReceiver(tx, ctx, input.Identifier, 'accept');
+  async AcceptEngagementInvitation(ctx, input) {
+    await ctx.services.store.transaction(async (uow) => {
+      const invitation = await pendingInvitationForReceiver(uow, ctx, input.Identifier, 'accept');
       // Opportunity invitations create an opportunity, which only the task does (behavior.md §1.6).
       if (invitation.payloadType === 'OpportunityInvitation') {
         throw ValidationException.business(
@@ -519,11 +527,11 @@ export const engagementInvitationHandlers: HandlerTable = {
           `Engagement invitation ${invitation.id} is an OpportunityInvitation; accept it with StartEngagementByAcceptingInvitationTask.`,
         );
       }
-      const engagement = tx.collection(engagements).get([invitation.catalog, invitation.engagementId])!;
+      const engagement = (await uow.get(engagementKind, [invitation.catalog, invitation.engagementId]))!;
       const accepted: InvitationRecord = { ...invitation, status: 'ACCEPTED' };
-      tx.collection(invitations).put(accepted);
-      addMember(tx, ctx.services, engagement, ctx.accountId);
-      emitInvitationEvent(tx, ctx.services, accepted, 'Engagement Invitation Accepted');
+      await uow.put(invitationKind, accepted);
+      await addMember(uow, ctx.services, engagement, ctx.accountId);
+      await emitInvitationEvent(uow, ctx.services, accepted, 'Engagement Invitation Accepted');
     });
   },
 };

@@ -12,40 +12,33 @@ import type {
   EngagementSummary,
   GetEngagementResponse,
 } from '../model/generated/types.js';
-import {
-  engagementMembers,
-  engagementResources,
-  engagements,
-  type Catalog,
-  type EngagementMemberRecord,
-  type EngagementRecord,
-} from '../store/records.js';
-import type { Transaction } from '../store/store.js';
-import { paginate } from './pagination.js';
+import { engagementKind, engagementMemberKind, engagementResourceKind } from '../store/kinds.js';
+import { queryAll } from '../store/query-all.js';
+import type { Catalog, EngagementMemberRecord, EngagementRecord } from '../store/records.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
+import { pageFromStore, paginate } from './pagination.js';
 
 /** An engagement holds at most 10 members (behavior.md §4.2). */
 export const MAX_ENGAGEMENT_MEMBERS = 10;
 
-export function membersOf(tx: Transaction, catalog: Catalog, engagementId: string): EngagementMemberRecord[] {
-  return tx
-    .collection(engagementMembers)
-    .find({ catalog, engagement_id: engagementId })
-    .sort((a, b) => a.position - b.position);
+/** The members of an engagement in join order (at most MAX_ENGAGEMENT_MEMBERS). */
+export function membersOf(uow: UnitOfWork, catalog: Catalog, engagementId: string): Promise<EngagementMemberRecord[]> {
+  return queryAll(uow, engagementMemberKind, { where: { catalog, engagementId }, sort: { by: 'position' } });
 }
 
-export function isMember(tx: Transaction, catalog: Catalog, engagementId: string, accountId: string): boolean {
-  return tx.collection(engagementMembers).get([catalog, engagementId, accountId]) !== undefined;
+export async function isMember(uow: UnitOfWork, catalog: Catalog, engagementId: string, accountId: string): Promise<boolean> {
+  return (await uow.get(engagementMemberKind, [catalog, engagementId, accountId])) !== undefined;
 }
 
-export function createEngagement(
-  tx: Transaction,
+export async function createEngagement(
+  uow: UnitOfWork,
   services: Services,
   init: { catalog: Catalog; title: string; description?: string; createdBy: string; contexts?: EngagementContextDetails[] },
-): EngagementRecord {
+): Promise<EngagementRecord> {
   const now = services.clock.nowIso();
   const record: EngagementRecord = {
     catalog: init.catalog,
-    id: services.ids.engagementId(),
+    id: await services.ids.engagementId(uow),
     title: init.title,
     description: init.description,
     createdAt: now,
@@ -54,9 +47,9 @@ export function createEngagement(
     modifiedBy: init.createdBy,
     contexts: init.contexts ?? [],
   };
-  tx.collection(engagements).put(record);
+  await uow.put(engagementKind, record);
   const creator = init.createdBy === AWS_ACCOUNT ? AWS_MEMBER : services.accounts.profile(init.createdBy);
-  tx.collection(engagementMembers).put({
+  await uow.put(engagementMemberKind, {
     catalog: init.catalog,
     engagementId: record.id,
     accountId: init.createdBy,
@@ -72,9 +65,9 @@ export function createEngagement(
  * Adds `accountId` to the engagement, updates ModifiedAt/ModifiedBy and tells every member (the new one
  * included) with `Engagement Member Added` (behavior.md §5.4).
  */
-export function addMember(tx: Transaction, services: Services, engagement: EngagementRecord, accountId: string): EngagementMemberRecord {
+export async function addMember(uow: UnitOfWork, services: Services, engagement: EngagementRecord, accountId: string): Promise<EngagementMemberRecord> {
   const now = services.clock.nowIso();
-  const existing = membersOf(tx, engagement.catalog, engagement.id);
+  const existing = await membersOf(uow, engagement.catalog, engagement.id);
   const profile = accountId === AWS_ACCOUNT ? AWS_MEMBER : services.accounts.profile(accountId);
   const member: EngagementMemberRecord = {
     catalog: engagement.catalog,
@@ -85,11 +78,11 @@ export function addMember(tx: Transaction, services: Services, engagement: Engag
     joinedAt: now,
     position: (existing[existing.length - 1]?.position ?? 0) + 1,
   };
-  tx.collection(engagementMembers).put(member);
-  tx.collection(engagements).put({ ...engagement, modifiedAt: now, modifiedBy: accountId });
+  await uow.put(engagementMemberKind, member);
+  await uow.put(engagementKind, { ...engagement, modifiedAt: now, modifiedBy: accountId });
   const arn = arns.engagement(engagement.catalog, engagement.id);
   for (const recipient of [...existing, member]) {
-    services.events.emit(tx, recipient.accountId, 'Engagement Member Added', [arn], {
+    await services.events.emit(uow, recipient.accountId, 'Engagement Member Added', [arn], {
       catalog: engagement.catalog,
       engagement: { id: engagement.id },
       engagementMember: { accountId: member.accountId, companyName: member.companyName },
@@ -99,15 +92,15 @@ export function addMember(tx: Transaction, services: Services, engagement: Engag
 }
 
 /** Records that a member's resource takes part in the engagement (read by ListEngagementResourceAssociations). */
-export function associateResource(
-  tx: Transaction,
+export async function associateResource(
+  uow: UnitOfWork,
   services: Services,
   link: { catalog: Catalog; engagementId: string; resourceId: string; createdBy: string },
-): void {
-  tx.collection(engagementResources).put({
+): Promise<void> {
+  await uow.put(engagementResourceKind, {
     catalog: link.catalog,
     engagementId: link.engagementId,
-    resourceType: 'Opportunity',
+    resourceType: 'Opportunity' as const,
     resourceId: link.resourceId,
     createdBy: link.createdBy,
     createdAt: services.clock.nowIso(),
@@ -115,11 +108,11 @@ export function associateResource(
 }
 
 /** The engagement named by id or ARN, if the caller is one of its members. */
-export function engagementForMember(tx: Transaction, ctx: RequestContext, identifier: string): EngagementRecord {
+export async function engagementForMember(uow: UnitOfWork, ctx: RequestContext, identifier: string): Promise<EngagementRecord> {
   const id = idFromArnOrId(identifier);
-  const engagement = tx.collection(engagements).get([ctx.catalog, id]);
+  const engagement = await uow.get(engagementKind, [ctx.catalog, id]);
   if (!engagement) throw new ResourceNotFoundException(`Engagement ${id} was not found in catalog ${ctx.catalog}.`);
-  if (!isMember(tx, ctx.catalog, id, ctx.accountId)) {
+  if (!(await isMember(uow, ctx.catalog, id, ctx.accountId))) {
     throw new AccessDeniedException(`Account ${ctx.accountId} is not a member of engagement ${id}; only members can read it.`);
   }
   return engagement;
@@ -129,7 +122,7 @@ function contextTypes(engagement: EngagementRecord): EngagementSummary['ContextT
   return [...new Set(engagement.contexts.map((c) => c.Type))];
 }
 
-function engagementView(tx: Transaction, engagement: EngagementRecord): GetEngagementResponse {
+async function engagementView(uow: UnitOfWork, engagement: EngagementRecord): Promise<GetEngagementResponse> {
   return {
     Id: engagement.id,
     Arn: arns.engagement(engagement.catalog, engagement.id),
@@ -137,7 +130,7 @@ function engagementView(tx: Transaction, engagement: EngagementRecord): GetEngag
     Description: engagement.description,
     CreatedAt: engagement.createdAt,
     CreatedBy: engagement.createdBy,
-    MemberCount: tx.collection(engagementMembers).count({ catalog: engagement.catalog, engagement_id: engagement.id }),
+    MemberCount: await uow.count(engagementMemberKind, { catalog: engagement.catalog, engagementId: engagement.id }),
     ModifiedAt: engagement.modifiedAt,
     ModifiedBy: engagement.modifiedBy,
     Contexts: engagement.contexts,
@@ -146,22 +139,21 @@ function engagementView(tx: Transaction, engagement: EngagementRecord): GetEngag
 
 export const engagementHandlers: HandlerTable = {
   GetEngagement(ctx, input) {
-    return ctx.services.store.read((tx) => engagementView(tx, engagementForMember(tx, ctx, input.Identifier)));
+    return ctx.services.store.transaction(async (uow) => engagementView(uow, await engagementForMember(uow, ctx, input.Identifier)), { readOnly: true });
   },
 
   ListEngagements(ctx, input) {
-    return ctx.services.store.read((tx) => {
-      const mine = tx.collection(engagementMembers).find({ catalog: ctx.catalog, account_id: ctx.accountId });
+    return ctx.services.store.transaction(async (uow) => {
+      // The caller's engagements are its memberships; their filters (context types) are not fields, so the
+      // page is cut in memory from the caller's engagements (bounded by what one partner takes part in).
+      const mine = await queryAll(uow, engagementMemberKind, { where: { accountId: ctx.accountId, catalog: ctx.catalog } });
       const ids = mine.map((m) => m.engagementId);
       const wanted = input.EngagementIdentifier ? new Set(input.EngagementIdentifier.map(idFromArnOrId)) : null;
       const createdBy = input.CreatedBy ? new Set(input.CreatedBy) : null;
       const excludeCreatedBy = new Set(input.ExcludeCreatedBy ?? []);
       const withTypes = input.ContextTypes ? new Set(input.ContextTypes) : null;
       const withoutTypes = new Set(input.ExcludeContextTypes ?? []);
-      const candidates = tx
-        .collection(engagements)
-        .find({ catalog: ctx.catalog, id: ids })
-        .filter((e) => {
+      const candidates = (ids.length === 0 ? [] : await queryAll(uow, engagementKind, { where: { catalog: ctx.catalog, id: ids } })).filter((e) => {
           const types = contextTypes(e) ?? [];
           return (
             (!wanted || wanted.has(e.id)) &&
@@ -180,9 +172,10 @@ export const engagementHandlers: HandlerTable = {
         sortKey: (e) => [e.createdAt, e.id],
         descending: (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING',
       });
-      const summaries: EngagementSummary[] = page.items.map((e) => {
-        const view = engagementView(tx, e);
-        return {
+      const summaries: EngagementSummary[] = [];
+      for (const e of page.items) {
+        const view = await engagementView(uow, e);
+        summaries.push({
           Arn: view.Arn,
           Id: view.Id,
           Title: view.Title,
@@ -192,39 +185,37 @@ export const engagementHandlers: HandlerTable = {
           ModifiedAt: view.ModifiedAt,
           ModifiedBy: view.ModifiedBy,
           ContextTypes: contextTypes(e),
-        };
-      });
+        });
+      }
       return { EngagementSummaryList: summaries, NextToken: page.nextToken };
-    });
+    }, { readOnly: true });
   },
 
   ListEngagementMembers(ctx, input) {
-    return ctx.services.store.read((tx) => {
-      const engagement = engagementForMember(tx, ctx, input.Identifier);
-      const page = paginate({
-        items: membersOf(tx, engagement.catalog, engagement.id),
-        maxResults: input.MaxResults ?? 5,
-        nextToken: input.NextToken,
-        fingerprint: ['ListEngagementMembers', ctx.accountId, ctx.catalog, engagement.id],
-        sortKey: (m) => [m.position, m.accountId],
-        descending: false,
-      });
+    return ctx.services.store.transaction(async (uow) => {
+      const engagement = await engagementForMember(uow, ctx, input.Identifier);
+      const page = await pageFromStore(
+        uow,
+        engagementMemberKind,
+        { where: { catalog: engagement.catalog, engagementId: engagement.id }, sort: { by: 'position' } },
+        { maxResults: input.MaxResults ?? 5, nextToken: input.NextToken, fingerprint: ['ListEngagementMembers', ctx.accountId, ctx.catalog, engagement.id] },
+      );
       const list: EngagementMember[] = page.items.map((m) => ({ CompanyName: m.companyName, WebsiteUrl: m.websiteUrl, AccountId: m.accountId }));
       return { EngagementMemberList: list, NextToken: page.nextToken };
-    });
+    }, { readOnly: true });
   },
 
   ListEngagementResourceAssociations(ctx, input) {
-    return ctx.services.store.read((tx) => {
-      const mine = new Set(
-        tx.collection(engagementMembers).find({ catalog: ctx.catalog, account_id: ctx.accountId }).map((m) => m.engagementId),
-      );
-      const where: Record<string, string> = { catalog: ctx.catalog };
-      if (input.EngagementIdentifier) where.engagement_id = idFromArnOrId(input.EngagementIdentifier);
-      if (input.ResourceIdentifier) where.resource_id = input.ResourceIdentifier;
-      if (input.ResourceType) where.resource_type = input.ResourceType;
-      if (input.CreatedBy) where.created_by = input.CreatedBy;
-      const links = tx.collection(engagementResources).find(where).filter((l) => mine.has(l.engagementId));
+    return ctx.services.store.transaction(async (uow) => {
+      // Only links of engagements the caller belongs to: membership is another kind, so the page is cut in memory.
+      const mine = new Set((await queryAll(uow, engagementMemberKind, { where: { accountId: ctx.accountId, catalog: ctx.catalog } })).map((m) => m.engagementId));
+      const where: Record<string, string | string[]> = { catalog: ctx.catalog };
+      if (input.EngagementIdentifier) where.engagementId = idFromArnOrId(input.EngagementIdentifier);
+      else where.engagementId = [...mine];
+      if (input.ResourceIdentifier) where.resourceId = input.ResourceIdentifier;
+      if (input.ResourceType) where.resourceType = input.ResourceType;
+      if (input.CreatedBy) where.createdBy = input.CreatedBy;
+      const links = (await queryAll(uow, engagementResourceKind, { where })).filter((l) => mine.has(l.engagementId));
       const page = paginate({
         items: links,
         maxResults: input.MaxResults ?? 100,
@@ -241,6 +232,6 @@ export const engagementHandlers: HandlerTable = {
         CreatedBy: l.createdBy,
       }));
       return { EngagementResourceAssociationSummaries: summaries, NextToken: page.nextToken };
-    });
+    }, { readOnly: true });
   },
 };

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictException } from '../errors.js';
 import type { RequestContext } from '../context.js';
-import type { Transaction } from '../store/store.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
 
 /** Stable JSON: object keys sorted, so member order on the wire does not matter. */
 export function canonicalJson(value: unknown): string {
@@ -28,22 +28,22 @@ export const CONFLICTING_TOKEN_MESSAGE = 'Conflicting client token submitted for
  * Runs `create` once per ClientToken. On a replay, `replay` turns the stored first answer into the answer to
  * give now (for tasks: the same task with its current status). Must be called inside a write transaction.
  */
-export function idempotent<T>(
+export async function idempotent<T>(
   ctx: RequestContext,
-  tx: Transaction,
+  uow: UnitOfWork,
   input: Record<string, unknown> & { ClientToken: string },
-  create: () => T,
+  create: () => Promise<T>,
   replay: (first: T) => T = (first) => first,
-): T {
+): Promise<T> {
   const scope = { accountId: ctx.accountId, catalog: ctx.catalog, operation: ctx.operation, clientToken: input.ClientToken };
   const hash = requestHash(input, 'ClientToken');
   const now = ctx.services.clock.now();
-  const existing = tx.getIdempotency(scope);
+  const existing = await uow.getIdempotency(scope);
   if (existing && now - existing.createdAtMs < ctx.services.options.idempotencyTtlMs) {
     if (existing.requestHash !== hash) throw new ConflictException(CONFLICTING_TOKEN_MESSAGE);
     return replay(JSON.parse(existing.response) as T);
   }
-  const result = create();
-  tx.putIdempotency(scope, { requestHash: hash, response: JSON.stringify(result), createdAtMs: now });
+  const result = await create();
+  await uow.putIdempotency(scope, { requestHash: hash, response: JSON.stringify(result), createdAtMs: now });
   return result;
 }

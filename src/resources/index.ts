@@ -9,6 +9,15 @@ import { opportunityHandlers } from './opportunities.js';
 import { resourceSnapshotJobHandlers } from './resource-snapshot-jobs.js';
 import { resourceSnapshotHandlers } from './resource-snapshots.js';
 import { tagHandlers } from './tags.js';
+import {
+  engagementKind,
+  engagementMemberKind,
+  engagementResourceKind,
+  opportunityKind,
+  resourceSnapshotJobKind,
+  resourceSnapshotKind,
+  tagSetKind,
+} from '../store/kinds.js';
 
 export const handlers: HandlerTable = {
   ...opportunityHandlers,
@@ -21,20 +30,22 @@ export const handlers: HandlerTable = {
 };
 
 /**
- * Operations whose answer depends only on the stored state and the request (no clock, no side effects), so the
- * server may serve a repeated request from its read cache until anything is written. Invitation reads are not
- * here (they expire by the clock), nor task lists (reads count towards poll-based progression).
+ * Operations whose answer depends only on the stored state and the request (no clock, no side effects), with the
+ * record kinds each reads: the server may serve a repeated request from its read cache until one of those kinds
+ * changes. Invitation reads are not here (they expire by the clock), nor task lists (reads count towards
+ * poll-based progression).
  */
-export const pureReadOperations: ReadonlySet<OperationName> = new Set<OperationName>([
-  'GetOpportunity',
-  'ListOpportunities',
-  'GetEngagement',
-  'ListEngagements',
-  'ListEngagementMembers',
-  'ListEngagementResourceAssociations',
-  'GetResourceSnapshotJob',
-  'ListResourceSnapshotJobs',
-  'GetResourceSnapshot',
-  'ListResourceSnapshots',
-  'ListTagsForResource',
+const ENGAGEMENT = [engagementKind.name, engagementMemberKind.name];
+export const pureReadOperations: ReadonlyMap<OperationName, readonly string[]> = new Map<OperationName, readonly string[]>([
+  ['GetOpportunity', [opportunityKind.name]],
+  ['ListOpportunities', [opportunityKind.name]],
+  ['GetEngagement', ENGAGEMENT],
+  ['ListEngagements', ENGAGEMENT],
+  ['ListEngagementMembers', ENGAGEMENT],
+  ['ListEngagementResourceAssociations', [...ENGAGEMENT, engagementResourceKind.name]],
+  ['GetResourceSnapshotJob', [resourceSnapshotJobKind.name]],
+  ['ListResourceSnapshotJobs', [resourceSnapshotJobKind.name]],
+  ['GetResourceSnapshot', [...ENGAGEMENT, resourceSnapshotKind.name]],
+  ['ListResourceSnapshots', [...ENGAGEMENT, resourceSnapshotKind.name]],
+  ['ListTagsForResource', [tagSetKind.name, opportunityKind.name, resourceSnapshotJobKind.name]],
 ]);

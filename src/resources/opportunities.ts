@@ -22,12 +22,14 @@ import type {
 } from '../model/generated/types.js';
 import { projectOnto } from '../model/project.js';
 import { fieldPath, parseTimestamp } from '../model/validate.js';
-import { opportunities, tagSets, type Catalog, type OpportunityData, type OpportunityRecord } from '../store/records.js';
-import type { Transaction } from '../store/store.js';
+import { opportunityKind } from '../store/kinds.js';
+import type { Catalog, OpportunityData, OpportunityRecord } from '../store/records.js';
+import type { UnitOfWork, Where } from '../store/unit-of-work.js';
 import { approveReceiverOpportunities, simulateAwsReferral } from './engagement-invitations.js';
 import { canonicalJson as canonical, idempotent } from './idempotency.js';
-import { paginate, type SortValue } from './pagination.js';
+import { pageFromStore } from './pagination.js';
 import { snapshotOnChange } from './resource-snapshots.js';
+import { addTags } from './tags.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers shared with other modules
@@ -61,25 +63,25 @@ export function relatedEntities(current?: RelatedEntityIdentifiers): Required<Re
 }
 
 /** Stores a new opportunity (amounts normalised). Events are the caller's choice: see `emitOpportunityEvent`. */
-export function insertOpportunity(tx: Transaction, _services: Services, record: OpportunityRecord): void {
-  saveOpportunity(tx, record);
+export function insertOpportunity(uow: UnitOfWork, _services: Services, record: OpportunityRecord): Promise<void> {
+  return saveOpportunity(uow, record);
 }
 
 /** Writes an opportunity back after a change; stored spend amounts are always normalised. */
-export function saveOpportunity(tx: Transaction, record: OpportunityRecord): void {
+export async function saveOpportunity(uow: UnitOfWork, record: OpportunityRecord): Promise<void> {
   const project = record.data.Project;
   if (project?.ExpectedCustomerSpend) {
     record.data = { ...record.data, Project: { ...project, ExpectedCustomerSpend: normalizeSpend(project.ExpectedCustomerSpend) } };
   }
-  tx.collection(opportunities).put(record);
+  await uow.put(opportunityKind, record);
 }
 
 /**
  * The caller's opportunity, or ResourceNotFoundException when it does not exist, belongs to another account or
  * is a hidden simulated referral: accounts never learn about each other's opportunities.
  */
-export function findVisibleOpportunity(tx: Transaction, accountId: string, catalog: Catalog, id: string): OpportunityRecord {
-  const record = tx.collection(opportunities).get([catalog, id]);
+export async function findVisibleOpportunity(uow: UnitOfWork, accountId: string, catalog: Catalog, id: string): Promise<OpportunityRecord> {
+  const record = await uow.get(opportunityKind, [catalog, id]);
   if (!record || !record.visible || record.accountId !== accountId) {
     throw new ResourceNotFoundException(`Opportunity ${id} was not found in catalog ${catalog}.`);
   }
@@ -88,12 +90,12 @@ export function findVisibleOpportunity(tx: Transaction, accountId: string, catal
 
 /** `Opportunity Created` / `Opportunity Updated` to the owning account (behavior.md §5.3). */
 export function emitOpportunityEvent(
-  tx: Transaction,
+  uow: UnitOfWork,
   services: Services,
   record: OpportunityRecord,
   detailType: Extract<DetailType, 'Opportunity Created' | 'Opportunity Updated'>,
-): void {
-  services.events.emit(tx, record.accountId, detailType, [], {
+): Promise<void> {
+  return services.events.emit(uow, record.accountId, detailType, [], {
     schemaVersion: '1',
     catalog: record.catalog,
     opportunity: { identifier: record.id },
@@ -245,9 +247,9 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
     );
   }
   checkContractDuration(input.Project);
-  return services.store.transaction((tx) =>
-    idempotent<CreateOpportunityResponse>(ctx, tx, { ...input }, () => {
-      const id = services.ids.opportunityId();
+  return services.store.transaction((uow) =>
+    idempotent<CreateOpportunityResponse>(ctx, uow, { ...input }, async () => {
+      const id = await services.ids.opportunityId(uow);
       const createdAt = nowIso(services);
       const fields = partnerFields(input);
       const record: OpportunityRecord = {
@@ -272,16 +274,15 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
           RelatedEntityIdentifiers: relatedEntities(),
         },
       };
-      insertOpportunity(tx, services, record);
+      await insertOpportunity(uow, services, record);
       if (input.Tags && input.Tags.length > 0) {
-        const resourceArn = arns.opportunity(ctx.accountId, ctx.catalog, id);
-        tx.collection(tagSets).put({ catalog: ctx.catalog, accountId: ctx.accountId, resourceArn, tags: input.Tags });
+        await addTags(uow, { catalog: ctx.catalog, accountId: ctx.accountId, resourceArn: arns.opportunity(ctx.accountId, ctx.catalog, id) }, input.Tags);
       }
       if (record.visible) {
-        emitOpportunityEvent(tx, services, record, 'Opportunity Created');
+        await emitOpportunityEvent(uow, services, record, 'Opportunity Created');
       } else {
         // The partner has no opportunity yet: AWS creates the engagement and invites the caller instead.
-        simulateAwsReferral(tx, services, record);
+        await simulateAwsReferral(uow, services, record);
       }
       return defined({ Id: id, PartnerOpportunityIdentifier: input.PartnerOpportunityIdentifier, LastModifiedDate: createdAt });
     }),
@@ -292,7 +293,9 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
 // GetOpportunity
 
 const getOpportunity: Handler<'GetOpportunity'> = (ctx, input) =>
-  ctx.services.store.read((tx) => opportunityView(findVisibleOpportunity(tx, ctx.accountId, ctx.catalog, input.Identifier)));
+  ctx.services.store.transaction(async (uow) => opportunityView(await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier)), {
+    readOnly: true,
+  });
 
 // ---------------------------------------------------------------------------------------------------------
 // ListOpportunities
@@ -302,64 +305,51 @@ function instant(text: string): number {
   return parseTimestamp(text) ?? Date.parse(text);
 }
 
-/**
- * "After" bounds are inclusive (behavior.md §3.10: "on or after"); "before" bounds are exclusive [INF], so
- * consecutive windows [a, b) and [b, c) never return the same opportunity twice.
- */
-function withinInstants(value: number, after: string | undefined, before: string | undefined): boolean {
-  if (after !== undefined && value < instant(after)) return false;
-  if (before !== undefined && value >= instant(before)) return false;
-  return true;
+type OpportunityFields = (typeof opportunityKind)['fields'];
+
+/** Lower and upper bound of a range: "after" inclusive (behavior.md §3.10: "on or after"), "before" exclusive [INF], so
+ * consecutive windows [a, b) and [b, c) never return the same opportunity twice. */
+function instantRange(after: string | undefined, before: string | undefined): { gte?: number; lt?: number } | undefined {
+  if (after === undefined && before === undefined) return undefined;
+  return { ...(after !== undefined ? { gte: instant(after) } : {}), ...(before !== undefined ? { lt: instant(before) } : {}) };
 }
 
-/** Same rule for YYYY-MM-DD dates, which compare correctly as strings. */
-function withinDates(value: string | undefined, after: string | undefined, before: string | undefined): boolean {
-  if (after === undefined && before === undefined) return true;
-  if (value === undefined) return false;
-  if (after !== undefined && value < after) return false;
-  if (before !== undefined && value >= before) return false;
-  return true;
+/** Same rule for YYYY-MM-DD dates (compared as text); an opportunity without a TargetCloseDate ('') never matches. */
+function dateRange(after: string | undefined, before: string | undefined): { gte?: string; gt?: string; lt?: string } | undefined {
+  if (after === undefined && before === undefined) return undefined;
+  return { ...(after !== undefined ? { gte: after } : { gt: '' }), ...(before !== undefined ? { lt: before } : {}) };
 }
 
 /** An empty filter list filters nothing [INF], as with the other list operations. */
-function matchesAny<T>(value: T | undefined, allowed: readonly T[] | undefined): boolean {
-  if (!allowed || allowed.length === 0) return true;
-  return value !== undefined && allowed.includes(value);
+function anyOf<T>(values: readonly T[] | undefined): readonly T[] | undefined {
+  return values && values.length > 0 ? values : undefined;
 }
 
-function matchesFilters(record: OpportunityRecord, input: ListOpportunitiesRequest): boolean {
-  const lifeCycle = record.data.LifeCycle;
-  return (
-    matchesAny(record.id, input.Identifier) &&
-    matchesAny(lifeCycle?.Stage, input.LifeCycleStage) &&
-    matchesAny(lifeCycle?.ReviewStatus, input.LifeCycleReviewStatus) &&
-    // [INF] Exact company-name match; the model only says it matches "the provided company name string".
-    matchesAny(record.data.Customer?.Account?.CompanyName, input.CustomerCompanyName) &&
-    withinInstants(Date.parse(record.lastModifiedAt), input.LastModifiedDate?.AfterLastModifiedDate, input.LastModifiedDate?.BeforeLastModifiedDate) &&
-    withinInstants(Date.parse(record.createdAt), input.CreatedDate?.AfterCreatedDate, input.CreatedDate?.BeforeCreatedDate) &&
-    withinDates(lifeCycle?.TargetCloseDate, input.TargetCloseDate?.AfterTargetCloseDate, input.TargetCloseDate?.BeforeTargetCloseDate)
-  );
+/** The ListOpportunities filters as a store query (every one of them is a declared, indexed field). */
+function opportunityWhere(ctx: { accountId: string; catalog: Catalog }, input: ListOpportunitiesRequest): Where<OpportunityFields> {
+  const where: Record<string, unknown> = { accountId: ctx.accountId, catalog: ctx.catalog, visible: true };
+  const set = (field: string, condition: unknown) => {
+    if (condition !== undefined) where[field] = condition;
+  };
+  set('id', anyOf(input.Identifier));
+  set('stage', anyOf(input.LifeCycleStage));
+  set('reviewStatus', anyOf(input.LifeCycleReviewStatus));
+  // [INF] Exact company-name match; the model only says it matches "the provided company name string".
+  set('customerCompanyName', anyOf(input.CustomerCompanyName));
+  set('lastModifiedDate', instantRange(input.LastModifiedDate?.AfterLastModifiedDate, input.LastModifiedDate?.BeforeLastModifiedDate));
+  set('createdDate', instantRange(input.CreatedDate?.AfterCreatedDate, input.CreatedDate?.BeforeCreatedDate));
+  set('targetCloseDate', dateRange(input.TargetCloseDate?.AfterTargetCloseDate, input.TargetCloseDate?.BeforeTargetCloseDate));
+  return where as Where<OpportunityFields>;
 }
 
-/** Opportunity ids compare by number (`O999` before `O1000`); the id itself breaks ties. */
-function idSortKey(id: string): string {
-  return id.slice(1).padStart(20, '0');
-}
-
-function sortKeyOf(sortBy: OpportunitySortName): (record: OpportunityRecord) => SortValue[] {
-  switch (sortBy) {
-    case 'Identifier':
-      return (r) => [idSortKey(r.id)];
-    case 'CustomerCompanyName':
-      return (r) => [r.data.Customer?.Account?.CompanyName ?? '', idSortKey(r.id)];
-    case 'CreatedDate':
-      return (r) => [Date.parse(r.createdAt), idSortKey(r.id)];
-    case 'TargetCloseDate':
-      return (r) => [r.data.LifeCycle?.TargetCloseDate ?? '', idSortKey(r.id)];
-    case 'LastModifiedDate':
-      return (r) => [Date.parse(r.lastModifiedAt), idSortKey(r.id)];
-  }
-}
+/** Sort names of the model → the declared field (opportunity ids compare by number: `O999` before `O1000`). */
+const SORT_FIELDS: Readonly<Record<OpportunitySortName, keyof OpportunityFields & string>> = {
+  Identifier: 'idOrder',
+  CustomerCompanyName: 'customerCompanyName',
+  CreatedDate: 'createdDate',
+  TargetCloseDate: 'targetCloseDate',
+  LastModifiedDate: 'lastModifiedDate',
+};
 
 /** The summary carries only OpportunitySummary's members, recursively (no contacts, no street address…). */
 export function opportunitySummary(record: OpportunityRecord): OpportunitySummary {
@@ -370,35 +360,36 @@ export function opportunitySummary(record: OpportunityRecord): OpportunitySummar
 const listOpportunities: Handler<'ListOpportunities'> = (ctx, input) => {
   // behavior.md §3.10: default sort LastModifiedDate, newest first [INF on the direction].
   const sort = input.Sort ?? { SortBy: 'LastModifiedDate', SortOrder: 'DESCENDING' };
-  return ctx.services.store.read((tx) => {
-    const candidates = tx
-      .collection(opportunities)
-      .find({ catalog: ctx.catalog, account_id: ctx.accountId, visible: 1 })
-      .filter((record) => matchesFilters(record, input));
-    const page = paginate({
-      items: candidates,
-      maxResults: input.MaxResults ?? 20,
-      nextToken: input.NextToken,
-      fingerprint: {
-        op: 'ListOpportunities',
-        account: ctx.accountId,
-        catalog: ctx.catalog,
-        filters: {
-          Identifier: input.Identifier,
-          LifeCycleStage: input.LifeCycleStage,
-          LifeCycleReviewStatus: input.LifeCycleReviewStatus,
-          CustomerCompanyName: input.CustomerCompanyName,
-          LastModifiedDate: input.LastModifiedDate,
-          CreatedDate: input.CreatedDate,
-          TargetCloseDate: input.TargetCloseDate,
+  return ctx.services.store.transaction(
+    async (uow) => {
+      const page = await pageFromStore(
+        uow,
+        opportunityKind,
+        { where: opportunityWhere(ctx, input), sort: { by: SORT_FIELDS[sort.SortBy], order: sort.SortOrder === 'DESCENDING' ? 'desc' : 'asc' } },
+        {
+          maxResults: input.MaxResults ?? 20,
+          nextToken: input.NextToken,
+          fingerprint: {
+            op: 'ListOpportunities',
+            account: ctx.accountId,
+            catalog: ctx.catalog,
+            filters: {
+              Identifier: input.Identifier,
+              LifeCycleStage: input.LifeCycleStage,
+              LifeCycleReviewStatus: input.LifeCycleReviewStatus,
+              CustomerCompanyName: input.CustomerCompanyName,
+              LastModifiedDate: input.LastModifiedDate,
+              CreatedDate: input.CreatedDate,
+              TargetCloseDate: input.TargetCloseDate,
+            },
+            sort,
+          },
         },
-        sort,
-      },
-      sortKey: sortKeyOf(sort.SortBy),
-      descending: sort.SortOrder === 'DESCENDING',
-    });
-    return defined({ OpportunitySummaries: page.items.map(opportunitySummary), NextToken: page.nextToken });
-  });
+      );
+      return defined({ OpportunitySummaries: page.items.map(opportunitySummary), NextToken: page.nextToken });
+    },
+    { readOnly: true },
+  );
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -511,8 +502,8 @@ function rejectFields(paths: string[], describe: (path: string) => string, summa
 
 const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
   const { services } = ctx;
-  return services.store.transaction((tx) => {
-    const record = findVisibleOpportunity(tx, ctx.accountId, ctx.catalog, input.Identifier);
+  return services.store.transaction(async (uow) => {
+    const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier);
     // Decision 3: compare at millisecond precision, whatever RFC 3339 form the client sends back.
     if (instant(input.LastModifiedDate) !== Date.parse(record.lastModifiedAt)) throw staleError(record.id, input.LastModifiedDate);
 
@@ -550,10 +541,10 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
         RelatedEntityIdentifiers: relatedEntities(record.data.RelatedEntityIdentifiers),
       },
     };
-    saveOpportunity(tx, updated);
-    emitOpportunityEvent(tx, services, updated, 'Opportunity Updated');
-    snapshotOnChange(tx, services, updated);
-    if (simulated === 'Approved') approveReceiverOpportunities(tx, services, updated);
+    await saveOpportunity(uow, updated);
+    await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
+    await snapshotOnChange(uow, services, updated);
+    if (simulated === 'Approved') await approveReceiverOpportunities(uow, services, updated);
     return { Id: updated.id, LastModifiedDate: modifiedAt };
   });
 };

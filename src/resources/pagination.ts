@@ -1,7 +1,10 @@
 // Keyset pagination shared by every List operation (decision 19): tokens are opaque, bound to the request
 // they were issued for (operation, account, catalog, filters, sort), never repeated, absent on the last page.
+// `pageFromStore` pages in the database (the store's keyset cursor wrapped with the request's fingerprint);
+// `paginate` pages a small set already in memory (lists whose filters the store cannot express).
 import { createHash } from 'node:crypto';
 import { ValidationException } from '../errors.js';
+import { InvalidCursorError, type Fields, type Query, type RecordKind, type UnitOfWork } from '../store/unit-of-work.js';
 
 export type SortValue = string | number;
 
@@ -66,4 +69,44 @@ export function paginate<T>(req: PageRequest<T>): Page<T> {
     page.nextToken = Buffer.from(JSON.stringify({ f: fingerprint, k: last })).toString('base64url');
   }
   return page;
+}
+
+export interface StorePageRequest {
+  maxResults: number;
+  nextToken: string | undefined;
+  /** Everything that defines the result set except NextToken and MaxResults. */
+  fingerprint: unknown;
+}
+
+/**
+ * One page read by the engine: filters, sort and keyset position in SQL, only the page (plus one row, to know
+ * whether another page follows) read and parsed. The token carries the store's cursor and the fingerprint.
+ */
+export async function pageFromStore<D, F extends Fields<D>>(
+  uow: UnitOfWork,
+  kind: RecordKind<D, F>,
+  query: Omit<Query<F>, 'after' | 'limit'>,
+  req: StorePageRequest,
+): Promise<Page<D>> {
+  const fingerprint = hashOf(req.fingerprint);
+  let after: string | undefined;
+  if (req.nextToken !== undefined) {
+    try {
+      const decoded = JSON.parse(Buffer.from(req.nextToken, 'base64url').toString('utf8')) as { f?: unknown; c?: unknown };
+      if (decoded.f !== fingerprint || typeof decoded.c !== 'string') throw invalidToken();
+      after = decoded.c;
+    } catch {
+      throw invalidToken();
+    }
+  }
+  let page;
+  try {
+    page = await uow.query(kind, { ...query, after, limit: req.maxResults });
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw invalidToken();
+    throw err;
+  }
+  const result: Page<D> = { items: page.items };
+  if (page.next !== undefined) result.nextToken = Buffer.from(JSON.stringify({ f: fingerprint, c: page.next })).toString('base64url');
+  return result;
 }

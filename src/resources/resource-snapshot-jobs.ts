@@ -4,21 +4,22 @@ import { arns } from '../arns.js';
 import type { HandlerTable, Services } from '../context.js';
 import { ResourceNotFoundException } from '../errors.js';
 import type { GetResourceSnapshotJobResponse, ResourceSnapshotJobSummary } from '../model/generated/types.js';
-import { resourceSnapshotJobs, type Catalog, type ResourceSnapshotJobRecord } from '../store/records.js';
-import type { Transaction } from '../store/store.js';
-import { paginate } from './pagination.js';
+import { resourceSnapshotJobKind } from '../store/kinds.js';
+import type { Catalog, ResourceSnapshotJobRecord } from '../store/records.js';
+import type { UnitOfWork, Where } from '../store/unit-of-work.js';
+import { pageFromStore } from './pagination.js';
 
 /** The template partners share with engagement members (behavior.md §4.4). */
 export const OPPORTUNITY_SUMMARY_TEMPLATE = 'OpportunitySummaryView';
 
-export function createRunningJob(
-  tx: Transaction,
+export async function createRunningJob(
+  uow: UnitOfWork,
   services: Services,
   init: { catalog: Catalog; accountId: string; engagementId: string; opportunityId: string },
-): ResourceSnapshotJobRecord {
+): Promise<ResourceSnapshotJobRecord> {
   const job: ResourceSnapshotJobRecord = {
     catalog: init.catalog,
-    id: services.ids.snapshotJobId(),
+    id: await services.ids.snapshotJobId(uow),
     accountId: init.accountId,
     engagementId: init.engagementId,
     resourceType: 'Opportunity',
@@ -27,7 +28,7 @@ export function createRunningJob(
     status: 'Running',
     createdAt: services.clock.nowIso(),
   };
-  tx.collection(resourceSnapshotJobs).put(job);
+  await uow.put(resourceSnapshotJobKind, job);
   return job;
 }
 
@@ -50,32 +51,32 @@ function jobView(job: ResourceSnapshotJobRecord): GetResourceSnapshotJobResponse
 
 export const resourceSnapshotJobHandlers: HandlerTable = {
   GetResourceSnapshotJob(ctx, input) {
-    return ctx.services.store.read((tx) => {
-      const job = tx.collection(resourceSnapshotJobs).get([ctx.catalog, input.ResourceSnapshotJobIdentifier]);
+    return ctx.services.store.transaction(async (uow) => {
+      const job = await uow.get(resourceSnapshotJobKind, [ctx.catalog, input.ResourceSnapshotJobIdentifier]);
       if (!job || job.accountId !== ctx.accountId) {
         throw new ResourceNotFoundException(`Resource snapshot job ${input.ResourceSnapshotJobIdentifier} was not found in catalog ${ctx.catalog}.`);
       }
       return jobView(job);
-    });
+    }, { readOnly: true });
   },
 
   ListResourceSnapshotJobs(ctx, input) {
-    return ctx.services.store.read((tx) => {
-      const where: Record<string, string> = { catalog: ctx.catalog, account_id: ctx.accountId };
-      if (input.EngagementIdentifier) where.engagement_id = input.EngagementIdentifier;
-      const jobs = tx
-        .collection(resourceSnapshotJobs)
-        .find(where)
-        .filter((j) => input.Status === undefined || j.status === input.Status);
-      const page = paginate({
-        items: jobs,
-        maxResults: input.MaxResults ?? 100,
-        nextToken: input.NextToken,
-        fingerprint: ['ListResourceSnapshotJobs', ctx.accountId, ctx.catalog, input.EngagementIdentifier, input.Status, input.Sort],
-        // The only sort name is CreatedDate; the model documents newest first as the default.
-        sortKey: (j) => [j.createdAt, j.id],
-        descending: (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING',
-      });
+    return ctx.services.store.transaction(async (uow) => {
+      const where: Record<string, string> = { catalog: ctx.catalog, accountId: ctx.accountId };
+      if (input.EngagementIdentifier) where.engagementId = input.EngagementIdentifier;
+      if (input.Status !== undefined) where.status = input.Status;
+      // The only sort name is CreatedDate; the model documents newest first as the default.
+      const order = (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING' ? 'desc' : 'asc';
+      const page = await pageFromStore(
+        uow,
+        resourceSnapshotJobKind,
+        { where: where as Where<(typeof resourceSnapshotJobKind)['fields']>, sort: { by: 'createdAt', order } },
+        {
+          maxResults: input.MaxResults ?? 100,
+          nextToken: input.NextToken,
+          fingerprint: ['ListResourceSnapshotJobs', ctx.accountId, ctx.catalog, input.EngagementIdentifier, input.Status, input.Sort],
+        },
+      );
       const summaries: ResourceSnapshotJobSummary[] = page.items.map((j) => ({
         Id: j.id,
         Arn: arns.snapshotJob(j.accountId, j.catalog, j.id),
@@ -83,6 +84,6 @@ export const resourceSnapshotJobHandlers: HandlerTable = {
         Status: j.status,
       }));
       return { ResourceSnapshotJobSummaries: summaries, NextToken: page.nextToken };
-    });
+    }, { readOnly: true });
   },
 };

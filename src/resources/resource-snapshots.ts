@@ -6,16 +6,12 @@ import type { HandlerTable, Services } from '../context.js';
 import { ResourceNotFoundException } from '../errors.js';
 import type { OpportunitySummaryView, ResourceSnapshotSummary } from '../model/generated/types.js';
 import { projectOnto } from '../model/project.js';
-import {
-  resourceSnapshotJobs,
-  resourceSnapshots,
-  type Catalog,
-  type OpportunityRecord,
-  type ResourceSnapshotRecord,
-} from '../store/records.js';
-import type { Transaction } from '../store/store.js';
+import { resourceSnapshotJobKind, resourceSnapshotKind } from '../store/kinds.js';
+import { queryAll } from '../store/query-all.js';
+import type { Catalog, OpportunityRecord, ResourceSnapshotRecord } from '../store/records.js';
+import type { UnitOfWork, Where } from '../store/unit-of-work.js';
 import { engagementForMember, membersOf } from './engagements.js';
-import { paginate } from './pagination.js';
+import { pageFromStore } from './pagination.js';
 import { OPPORTUNITY_SUMMARY_TEMPLATE } from './resource-snapshot-jobs.js';
 
 /** The shared view of an opportunity (OpportunitySummaryView; note its `Lifecycle` spelling). */
@@ -32,9 +28,13 @@ export function opportunitySummaryView(opportunity: OpportunityRecord): Opportun
   });
 }
 
-function latestRevision(tx: Transaction, catalog: Catalog, engagementId: string, resourceId: string, template: string): ResourceSnapshotRecord | undefined {
-  const all = tx.collection(resourceSnapshots).find({ catalog, engagement_id: engagementId, resource_id: resourceId, template_name: template });
-  return all.reduce<ResourceSnapshotRecord | undefined>((best, s) => (!best || s.revision > best.revision ? s : best), undefined);
+async function latestRevision(uow: UnitOfWork, catalog: Catalog, engagementId: string, resourceId: string, template: string): Promise<ResourceSnapshotRecord | undefined> {
+  const page = await uow.query(resourceSnapshotKind, {
+    where: { catalog, engagementId, resourceType: 'Opportunity', resourceId, templateName: template },
+    sort: { by: 'revision', order: 'desc' },
+    limit: 1,
+  });
+  return page.items[0];
 }
 
 /**
@@ -42,13 +42,13 @@ function latestRevision(tx: Transaction, catalog: Catalog, engagementId: string,
  * `Engagement Resource Snapshot Created` (behavior.md §4.4, §5.3) — or only its owner when `notify` is
  * `'owner'`: the accept task's first snapshot goes to the accepting receiver alone (decision 13, §5.4).
  */
-export function createSnapshot(
-  tx: Transaction,
+export async function createSnapshot(
+  uow: UnitOfWork,
   services: Services,
   init: { catalog: Catalog; engagementId: string; opportunity: OpportunityRecord; createdBy: string; notify?: 'members' | 'owner' },
-): ResourceSnapshotRecord {
-  const previous = latestRevision(tx, init.catalog, init.engagementId, init.opportunity.id, OPPORTUNITY_SUMMARY_TEMPLATE);
-  const members = membersOf(tx, init.catalog, init.engagementId);
+): Promise<ResourceSnapshotRecord> {
+  const previous = await latestRevision(uow, init.catalog, init.engagementId, init.opportunity.id, OPPORTUNITY_SUMMARY_TEMPLATE);
+  const members = await membersOf(uow, init.catalog, init.engagementId);
   const snapshot: ResourceSnapshotRecord = {
     catalog: init.catalog,
     engagementId: init.engagementId,
@@ -61,11 +61,11 @@ export function createSnapshot(
     payload: { OpportunitySummary: opportunitySummaryView(init.opportunity) },
     targetMemberAccounts: members.map((m) => m.accountId).filter((a) => a !== init.createdBy),
   };
-  tx.collection(resourceSnapshots).put(snapshot);
+  await uow.put(resourceSnapshotKind, snapshot);
   const arn = arns.snapshot(snapshot.catalog, snapshot.engagementId, 'Opportunity', snapshot.resourceId, snapshot.templateName, snapshot.revision);
   const recipients = init.notify === 'owner' ? [init.createdBy] : members.map((m) => m.accountId);
   for (const recipient of recipients) {
-    services.events.emit(tx, recipient, 'Engagement Resource Snapshot Created', [arns.engagement(snapshot.catalog, snapshot.engagementId)], {
+    await services.events.emit(uow, recipient, 'Engagement Resource Snapshot Created', [arns.engagement(snapshot.catalog, snapshot.engagementId)], {
       schemaVersion: '1',
       catalog: snapshot.catalog,
       resourceSnapshot: {
@@ -86,31 +86,28 @@ export function createSnapshot(
  * After the opportunity changed: every Running job on it takes a new revision if the shared view differs
  * from the latest one ("The job creates a new snapshot only if the resource state has changed").
  */
-export function snapshotOnChange(tx: Transaction, services: Services, opportunity: OpportunityRecord): void {
-  const jobs = tx
-    .collection(resourceSnapshotJobs)
-    .find({ catalog: opportunity.catalog, resource_id: opportunity.id, account_id: opportunity.accountId })
-    .filter((j) => j.status === 'Running');
+export async function snapshotOnChange(uow: UnitOfWork, services: Services, opportunity: OpportunityRecord): Promise<void> {
+  const jobs = await queryAll(uow, resourceSnapshotJobKind, {
+    where: { catalog: opportunity.catalog, resourceId: opportunity.id, accountId: opportunity.accountId, status: 'Running' },
+  });
   for (const job of jobs) {
-    const latest = latestRevision(tx, job.catalog, job.engagementId, opportunity.id, job.templateName);
+    const latest = await latestRevision(uow, job.catalog, job.engagementId, opportunity.id, job.templateName);
     const view = JSON.stringify({ OpportunitySummary: opportunitySummaryView(opportunity) });
     if (latest && JSON.stringify(latest.payload) === view) continue;
-    createSnapshot(tx, services, { catalog: job.catalog, engagementId: job.engagementId, opportunity, createdBy: job.accountId });
-    tx.collection(resourceSnapshotJobs).put({ ...job, lastSuccessfulExecutionDate: services.clock.nowIso() });
+    await createSnapshot(uow, services, { catalog: job.catalog, engagementId: job.engagementId, opportunity, createdBy: job.accountId });
+    await uow.put(resourceSnapshotJobKind, { ...job, lastSuccessfulExecutionDate: services.clock.nowIso() });
   }
 }
 
 export const resourceSnapshotHandlers: HandlerTable = {
   GetResourceSnapshot(ctx, input) {
-    return ctx.services.store.read((tx) => {
-      const engagement = engagementForMember(tx, ctx, input.EngagementIdentifier);
+    return ctx.services.store.transaction(async (uow) => {
+      const engagement = await engagementForMember(uow, ctx, input.EngagementIdentifier);
       const template = input.ResourceSnapshotTemplateIdentifier;
       const snapshot =
         input.Revision === undefined
-          ? latestRevision(tx, ctx.catalog, engagement.id, input.ResourceIdentifier, template)
-          : tx
-              .collection(resourceSnapshots)
-              .get([ctx.catalog, engagement.id, input.ResourceType, input.ResourceIdentifier, template, String(input.Revision)]);
+          ? await latestRevision(uow, ctx.catalog, engagement.id, input.ResourceIdentifier, template)
+          : await uow.get(resourceSnapshotKind, [ctx.catalog, engagement.id, input.ResourceType, input.ResourceIdentifier, template, input.Revision]);
       if (!snapshot || snapshot.resourceType !== input.ResourceType) {
         const which = input.Revision === undefined ? 'any revision' : `revision ${input.Revision}`;
         throw new ResourceNotFoundException(
@@ -130,24 +127,22 @@ export const resourceSnapshotHandlers: HandlerTable = {
         Payload: snapshot.payload,
         TargetMemberAccounts: snapshot.targetMemberAccounts,
       };
-    });
+    }, { readOnly: true });
   },
 
   ListResourceSnapshots(ctx, input) {
-    return ctx.services.store.read((tx) => {
-      const engagement = engagementForMember(tx, ctx, input.EngagementIdentifier);
-      const where: Record<string, string> = { catalog: ctx.catalog, engagement_id: engagement.id };
-      if (input.ResourceType) where.resource_type = input.ResourceType;
-      if (input.ResourceIdentifier) where.resource_id = input.ResourceIdentifier;
-      if (input.ResourceSnapshotTemplateIdentifier) where.template_name = input.ResourceSnapshotTemplateIdentifier;
-      if (input.CreatedBy) where.created_by = input.CreatedBy;
-      const page = paginate({
-        items: tx.collection(resourceSnapshots).find(where),
+    return ctx.services.store.transaction(async (uow) => {
+      const engagement = await engagementForMember(uow, ctx, input.EngagementIdentifier);
+      const where: Record<string, string> = { catalog: ctx.catalog, engagementId: engagement.id };
+      if (input.ResourceType) where.resourceType = input.ResourceType;
+      if (input.ResourceIdentifier) where.resourceId = input.ResourceIdentifier;
+      if (input.ResourceSnapshotTemplateIdentifier) where.templateName = input.ResourceSnapshotTemplateIdentifier;
+      if (input.CreatedBy) where.createdBy = input.CreatedBy;
+      // Key order: resource, template, revision (catalog and engagement are fixed by the filter).
+      const page = await pageFromStore(uow, resourceSnapshotKind, { where: where as Where<(typeof resourceSnapshotKind)['fields']> }, {
         maxResults: input.MaxResults ?? 100,
         nextToken: input.NextToken,
         fingerprint: ['ListResourceSnapshots', ctx.accountId, ctx.catalog, engagement.id, input.ResourceType, input.ResourceIdentifier, input.ResourceSnapshotTemplateIdentifier, input.CreatedBy],
-        sortKey: (s) => [s.resourceId, s.templateName, s.revision],
-        descending: false,
       });
       const summaries: ResourceSnapshotSummary[] = page.items.map((s) => ({
         Arn: arns.snapshot(s.catalog, s.engagementId, s.resourceType, s.resourceId, s.templateName, s.revision),
@@ -158,7 +153,7 @@ export const resourceSnapshotHandlers: HandlerTable = {
         CreatedBy: s.createdBy,
       }));
       return { ResourceSnapshotSummaries: summaries, NextToken: page.nextToken };
-    });
+    }, { readOnly: true });
   },
 };
 

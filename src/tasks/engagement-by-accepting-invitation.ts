@@ -21,54 +21,45 @@ import { emitOpportunityEvent, nextModifiedDate, relatedEntities, saveOpportunit
 import { paginate } from '../resources/pagination.js';
 import { createRunningJob } from '../resources/resource-snapshot-jobs.js';
 import { createSnapshot } from '../resources/resource-snapshots.js';
-import {
-  engagements,
-  invitations,
-  opportunities,
-  resourceSnapshotJobs,
-  tagSets,
-  tasks,
-  type InvitationRecord,
-  type OpportunityRecord,
-  type TaskRecord,
-} from '../store/records.js';
-import type { Transaction } from '../store/store.js';
+import { addTags } from '../resources/tags.js';
+import { engagementKind, invitationKind, opportunityKind, resourceSnapshotJobKind, taskKind } from '../store/kinds.js';
+import { queryAll } from '../store/query-all.js';
+import type { AcceptInvitationTask, InvitationRecord, OpportunityRecord } from '../store/records.js';
+import type { UnitOfWork, Where } from '../store/unit-of-work.js';
 import type { TaskDefinition } from './runner.js';
 
 const TASK_TYPE = 'engagement-by-accepting-invitation' as const;
 
-function taskView(task: TaskRecord): StartEngagementByAcceptingInvitationTaskResponse & ListEngagementByAcceptingInvitationTaskSummary {
+function taskView(task: AcceptInvitationTask): StartEngagementByAcceptingInvitationTaskResponse & ListEngagementByAcceptingInvitationTaskSummary {
   return {
     TaskId: task.id,
     TaskArn: arns.acceptInvitationTask(task.catalog, task.id),
     StartTime: task.startTime,
     TaskStatus: task.status,
-    Message: task.message,
-    ReasonCode: task.reasonCode,
-    OpportunityId: task.opportunityId,
-    ResourceSnapshotJobId: task.resourceSnapshotJobId,
-    EngagementInvitationId: task.engagementInvitationId,
+    Message: task.result?.message,
+    ReasonCode: task.result?.reasonCode,
+    OpportunityId: task.result?.opportunityId,
+    ResourceSnapshotJobId: task.result?.resourceSnapshotJobId,
+    EngagementInvitationId: task.payload.engagementInvitationId,
   };
 }
 
-function failed(task: TaskRecord, reasonCode: ReasonCode, message: string): TaskRecord {
-  return { ...task, status: 'FAILED', reasonCode, message };
+function failed(task: AcceptInvitationTask, reasonCode: ReasonCode, message: string): AcceptInvitationTask {
+  return { ...task, status: 'FAILED', result: { reasonCode, message } };
 }
 
 /**
  * The receiver's new opportunity for a partner's invitation (behavior.md §1.5(b)): built from the invitation
  * payload, ReviewStatus inherited from the sender's opportunity.
  */
-function opportunityFromPartnerInvitation(tx: Transaction, services: Services, invitation: InvitationRecord, receiver: string): OpportunityRecord {
+async function opportunityFromPartnerInvitation(uow: UnitOfWork, services: Services, invitation: InvitationRecord, receiver: string): Promise<OpportunityRecord> {
   const payload = invitation.payload.OpportunityInvitation!;
-  const senderOpportunity = invitation.senderOpportunityId
-    ? tx.collection(opportunities).get([invitation.catalog, invitation.senderOpportunityId])
-    : undefined;
+  const senderOpportunity = invitation.senderOpportunityId ? await uow.get(opportunityKind, [invitation.catalog, invitation.senderOpportunityId]) : undefined;
   const inherited = senderOpportunity?.data.LifeCycle?.ReviewStatus;
   const now = services.clock.nowIso();
   return {
     catalog: invitation.catalog,
-    id: services.ids.opportunityId(),
+    id: await services.ids.opportunityId(uow),
     accountId: receiver,
     visible: true,
     origin: 'Partner Referral',
@@ -106,17 +97,18 @@ function opportunityFromPartnerInvitation(tx: Transaction, services: Services, i
 }
 
 /** The task's single step. Every failure leaves the invitation, engagement and opportunities untouched. */
-function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRecord {
-  if (task.forcedFailure) return failed(task, task.forcedFailure.reasonCode, task.forcedFailure.message);
+async function execute(services: Services, uow: UnitOfWork, task: AcceptInvitationTask): Promise<AcceptInvitationTask> {
+  const { forcedFailure, engagementInvitationId } = task.payload;
+  if (forcedFailure) return failed(task, forcedFailure.reasonCode, forcedFailure.message);
   const caller = task.accountId;
-  let invitation = tx.collection(invitations).get([task.catalog, task.engagementInvitationId]);
+  let invitation = await uow.get(invitationKind, [task.catalog, engagementInvitationId]);
   if (!invitation) {
-    return failed(task, 'InternalError', `Engagement invitation ${task.engagementInvitationId} no longer exists.`);
+    return failed(task, 'InternalError', `Engagement invitation ${engagementInvitationId} no longer exists.`);
   }
   if (invitation.receiverAccountId !== caller) {
     return failed(task, 'InvitationAccessDenied', `Only the receiver of engagement invitation ${invitation.id} can accept it; account ${caller} is its sender.`);
   }
-  invitation = refreshExpiry(tx, services, invitation);
+  invitation = await refreshExpiry(uow, services, invitation);
   if (invitation.status === 'ACCEPTED' || invitation.status === 'REJECTED') {
     return failed(task, 'EngagementInvitationConflict', `Engagement invitation ${invitation.id} is already ${invitation.status} and cannot be accepted again.`);
   }
@@ -126,9 +118,9 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
   if (invitation.payloadType !== 'OpportunityInvitation') {
     return failed(task, 'InvitationValidationFailed', `Engagement invitation ${invitation.id} is a ${invitation.payloadType}; accept it with AcceptEngagementInvitation.`);
   }
-  const engagement = tx.collection(engagements).get([invitation.catalog, invitation.engagementId]);
+  const engagement = await uow.get(engagementKind, [invitation.catalog, invitation.engagementId]);
   if (!engagement) return failed(task, 'InternalError', `Engagement ${invitation.engagementId} of invitation ${invitation.id} no longer exists.`);
-  const members = membersOf(tx, engagement.catalog, engagement.id);
+  const members = await membersOf(uow, engagement.catalog, engagement.id);
   if (members.some((m) => m.accountId === caller)) {
     return failed(task, 'EngagementConflict', `Account ${caller} is already a member of engagement ${engagement.id}.`);
   }
@@ -138,11 +130,11 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
 
   // Success: every effect below commits together with the task's COMPLETE state.
   let accepted: InvitationRecord = { ...invitation, status: 'ACCEPTED' };
-  emitInvitationEvent(tx, services, accepted, 'Engagement Invitation Accepted');
-  addMember(tx, services, engagement, caller);
+  await emitInvitationEvent(uow, services, accepted, 'Engagement Invitation Accepted');
+  await addMember(uow, services, engagement, caller);
 
   let opportunity: OpportunityRecord;
-  const hidden = invitation.referralOpportunityId ? tx.collection(opportunities).get([invitation.catalog, invitation.referralOpportunityId]) : undefined;
+  const hidden = invitation.referralOpportunityId ? await uow.get(opportunityKind, [invitation.catalog, invitation.referralOpportunityId]) : undefined;
   if (invitation.senderAccountId === AWS_ACCOUNT && hidden) {
     // AWS referral: the referral opportunity itself becomes the caller's, with the details the invitation hid.
     opportunity = {
@@ -152,58 +144,69 @@ function execute(services: Services, tx: Transaction, task: TaskRecord): TaskRec
       data: { ...hidden.data, LifeCycle: { ...hidden.data.LifeCycle, Stage: 'Prospect', ReviewStatus: 'Approved' } },
     };
   } else {
-    opportunity = opportunityFromPartnerInvitation(tx, services, invitation, caller);
+    opportunity = await opportunityFromPartnerInvitation(uow, services, invitation, caller);
   }
-  saveOpportunity(tx, opportunity);
+  await saveOpportunity(uow, opportunity);
   accepted = { ...accepted, acceptedOpportunityId: opportunity.id };
-  tx.collection(invitations).put(accepted);
-  emitOpportunityEvent(tx, services, opportunity, 'Opportunity Created');
-  emitOpportunityEvent(tx, services, opportunity, 'Opportunity Updated');
-  if (task.tags && task.tags.length > 0) {
-    const arn = arns.opportunity(caller, opportunity.catalog, opportunity.id);
-    const existing = tx.collection(tagSets).get([arn])?.tags ?? [];
-    const merged = new Map(existing.map((t) => [t.Key, t.Value]));
-    for (const t of task.tags) merged.set(t.Key, t.Value);
-    tx.collection(tagSets).put({ catalog: opportunity.catalog, accountId: caller, resourceArn: arn, tags: [...merged].map(([Key, Value]) => ({ Key, Value })) });
+  await uow.put(invitationKind, accepted);
+  await emitOpportunityEvent(uow, services, opportunity, 'Opportunity Created');
+  await emitOpportunityEvent(uow, services, opportunity, 'Opportunity Updated');
+  const tags = task.payload.tags;
+  if (tags && tags.length > 0) {
+    // Through the tags module, so its rules (the 200-tag limit) hold here too.
+    await addTags(uow, { catalog: opportunity.catalog, accountId: caller, resourceArn: arns.opportunity(caller, opportunity.catalog, opportunity.id) }, tags);
   }
 
-  associateResource(tx, services, { catalog: engagement.catalog, engagementId: engagement.id, resourceId: opportunity.id, createdBy: caller });
-  const job = createRunningJob(tx, services, { catalog: engagement.catalog, accountId: caller, engagementId: engagement.id, opportunityId: opportunity.id });
-  const snapshot = createSnapshot(tx, services, { catalog: engagement.catalog, engagementId: engagement.id, opportunity, createdBy: caller, notify: 'owner' });
+  await associateResource(uow, services, { catalog: engagement.catalog, engagementId: engagement.id, resourceId: opportunity.id, createdBy: caller });
+  const job = await createRunningJob(uow, services, { catalog: engagement.catalog, accountId: caller, engagementId: engagement.id, opportunityId: opportunity.id });
+  const snapshot = await createSnapshot(uow, services, { catalog: engagement.catalog, engagementId: engagement.id, opportunity, createdBy: caller, notify: 'owner' });
   // Revision 1 is the job's first successful run (a task-created job shows LastSuccessfulExecutionDate, behavior.md §4.5).
-  tx.collection(resourceSnapshotJobs).put({ ...job, lastSuccessfulExecutionDate: snapshot.createdAt });
-  return { ...task, status: 'COMPLETE', opportunityId: opportunity.id, resourceSnapshotJobId: job.id };
+  await uow.put(resourceSnapshotJobKind, { ...job, lastSuccessfulExecutionDate: snapshot.createdAt });
+  return {
+    ...task,
+    status: 'COMPLETE',
+    subject: { ...task.subject, opportunityId: opportunity.id },
+    result: { opportunityId: opportunity.id, resourceSnapshotJobId: job.id },
+  };
 }
 
-export function acceptInvitationTask(services: Services): TaskDefinition {
-  return { type: TASK_TYPE, execute: (tx, task) => execute(services, tx, task) };
+export function acceptInvitationTask(services: Services): TaskDefinition<AcceptInvitationTask['payload'], NonNullable<AcceptInvitationTask['result']>> {
+  return {
+    type: TASK_TYPE,
+    execute: (uow, task) => execute(services, uow, task),
+    failed: (task) => failed(task, 'InternalError', 'The task failed because of an internal error; nothing was changed.'),
+  };
 }
 
 export const acceptInvitationTaskHandlers: HandlerTable = {
-  StartEngagementByAcceptingInvitationTask(ctx, input) {
+  async StartEngagementByAcceptingInvitationTask(ctx, input) {
     const { services } = ctx;
     let replayed = false;
-    const task = services.store.transaction((tx) => {
-      const first = idempotent(
+    const task = await services.store.transaction(async (uow) => {
+      replayed = false; // the function may run again on PostgreSQL after a serialization failure
+      const first = await idempotent(
         ctx,
-        tx,
+        uow,
         input as typeof input & Record<string, unknown>,
-        () => {
-          const invitation = invitationForParticipant(tx, ctx, input.Identifier);
+        async () => {
+          const invitation = await invitationForParticipant(uow, ctx, input.Identifier);
           const startMs = services.clock.now();
-          const record: TaskRecord = {
+          const record: AcceptInvitationTask = {
             catalog: ctx.catalog,
-            id: services.ids.taskId(),
+            id: await services.ids.taskId(uow),
             type: TASK_TYPE,
             accountId: ctx.accountId,
             status: 'IN_PROGRESS',
             startTime: new Date(startMs).toISOString(),
-            engagementInvitationId: invitation.id,
-            tags: input.Tags,
+            subject: { invitationId: invitation.id },
+            payload: {
+              engagementInvitationId: invitation.id,
+              ...(input.Tags ? { tags: input.Tags } : {}),
+              ...(services.runtime.forcedTaskFailure ? { forcedFailure: services.runtime.forcedTaskFailure } : {}),
+            },
             ...services.tasks.progressionFor(startMs),
-            ...(services.runtime.forcedTaskFailure ? { forcedFailure: services.runtime.forcedTaskFailure } : {}),
           };
-          tx.collection(tasks).put(record);
+          await uow.put(taskKind, record);
           return { TaskId: record.id };
         },
         (stored) => {
@@ -211,32 +214,34 @@ export const acceptInvitationTaskHandlers: HandlerTable = {
           return stored;
         },
       );
-      return tx.collection(tasks).get([ctx.catalog, first.TaskId])!;
+      return (await uow.get(taskKind, [ctx.catalog, first.TaskId]))! as AcceptInvitationTask;
     });
     // Same token again: the same task with its current status (decision 9); a new task runs per progression.
-    const current = replayed ? services.tasks.observed(task) : services.tasks.started(task);
-    return taskView(current);
+    const current = replayed ? await services.tasks.observed(task) : await services.tasks.started(task);
+    return taskView(current as AcceptInvitationTask);
   },
 
-  ListEngagementByAcceptingInvitationTasks(ctx, input) {
+  async ListEngagementByAcceptingInvitationTasks(ctx, input) {
     const { services } = ctx;
-    const mine = services.store.read((tx) => tx.collection(tasks).find({ catalog: ctx.catalog, account_id: ctx.accountId, task_type: TASK_TYPE }));
-    // Filters AND across, OR within (decision 15).
+    // Filters AND across, OR within (decision 15). The identifier filters go to the store; status and
+    // opportunity are judged after the read below counts (poll-based progression can change them).
+    const where: Record<string, unknown> = { accountId: ctx.accountId, catalog: ctx.catalog, type: TASK_TYPE };
+    if (input.TaskIdentifier) where.id = input.TaskIdentifier.map(idFromArnOrId);
+    if (input.EngagementInvitationIdentifier) where.invitationId = input.EngagementInvitationIdentifier.map(idFromArnOrId);
+    const mine = (await services.store.transaction((uow) => queryAll(uow, taskKind, { where: where as Where<(typeof taskKind)['fields']> }), {
+      readOnly: true,
+    })) as AcceptInvitationTask[];
     const statuses = input.TaskStatus ? new Set<string>(input.TaskStatus) : null;
     const opportunityIds = input.OpportunityIdentifier ? new Set(input.OpportunityIdentifier.map(idFromArnOrId)) : null;
-    const invitationIds = input.EngagementInvitationIdentifier ? new Set(input.EngagementInvitationIdentifier.map(idFromArnOrId)) : null;
-    const taskIds = input.TaskIdentifier ? new Set(input.TaskIdentifier.map(idFromArnOrId)) : null;
-    const matchesIds = (t: TaskRecord) =>
-      (!invitationIds || invitationIds.has(t.engagementInvitationId)) && (!taskIds || taskIds.has(t.id));
     // Only the tasks this request is about count as read (poll-based progression); then filter on their state now.
-    const matching = mine
-      .filter(matchesIds)
-      .map((t) => services.tasks.observed(t))
-      .filter(
-        (t) =>
-          (!statuses || statuses.has(t.status)) &&
-          (!opportunityIds || (t.opportunityId !== undefined && opportunityIds.has(t.opportunityId))),
-      );
+    const matching: AcceptInvitationTask[] = [];
+    for (const t of mine) {
+      const seen = (await services.tasks.observed(t)) as AcceptInvitationTask;
+      const opportunityId = seen.result?.opportunityId;
+      if (statuses && !statuses.has(seen.status)) continue;
+      if (opportunityIds && (opportunityId === undefined || !opportunityIds.has(opportunityId))) continue;
+      matching.push(seen);
+    }
     const page = paginate({
       items: matching,
       maxResults: input.MaxResults ?? 20,

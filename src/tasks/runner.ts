@@ -1,129 +1,176 @@
-// The durable task runner. A Start*Task call writes the task row (IN_PROGRESS) in its own transaction; the
-// runner then executes it in one further transaction that re-reads the row and acts only if it is still
-// IN_PROGRESS, so a task runs exactly once whatever crashes or races happen in between. At start-up every
-// task left IN_PROGRESS by a previous process is picked up again.
+// The durable task runner, one for every task family: tasks are generic records keyed by type (kinds.ts), and a
+// family registers how its one step runs. A Start*Task call writes the task (IN_PROGRESS) in its own
+// transaction; the step then runs in one further transaction that re-reads the task and acts only while it is
+// still IN_PROGRESS, committing every effect together with the final state — so a task runs exactly once
+// whatever crashes, races or processes are involved.
+//
+// Several processes share the work through the store: every task that progresses by time carries a due time
+// (an immediate task is due at once), and each runner claims due tasks with a short lease (`claimDueTasks`),
+// polling once a second and at the next due time it knows of. A task whose process died is claimable again
+// when its lease lapses (immediate tasks run inline hold no lease at all), so survivors finish it within seconds.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { RuntimeConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { tasks as taskCollection, type TaskRecord, type TaskType } from '../store/records.js';
-import type { Store, Transaction } from '../store/store.js';
+import { taskKind } from '../store/kinds.js';
+import { queryAll } from '../store/query-all.js';
+import type { TaskRecord, UnitOfWork, UnitOfWorkStore } from '../store/unit-of-work.js';
 
-export interface TaskDefinition {
-  type: TaskType;
-  /** Performs the task inside `tx`; returns the task in its final state (COMPLETE or FAILED). */
-  execute(tx: Transaction, task: TaskRecord): TaskRecord;
+export interface TaskDefinition<Payload = unknown, Result = unknown> {
+  type: string;
+  /** Performs the task inside `uow`; returns the task in its final state (COMPLETE or FAILED). */
+  execute(uow: UnitOfWork, task: TaskRecord<Payload, Result>): Promise<TaskRecord<Payload, Result>>;
+  /** The final state of a task whose step threw (its effects were rolled back). */
+  failed(task: TaskRecord<Payload, Result>): TaskRecord<Payload, Result>;
+}
+
+/** How long a claim keeps other processes off a task; a step takes milliseconds. */
+const LEASE_MS = 5_000;
+/** How often due tasks are looked for even when none is known to be due (other processes' tasks, lapsed leases). */
+const POLL_MS = 1_000;
+const CLAIM_BATCH = 50;
+
+/** The task in its final state: no progression, no lease. */
+function settled<T extends TaskRecord>(task: T): T {
+  const { dueAtMs: _d, pollsRemaining: _p, leaseOwner: _o, leaseExpiresAtMs: _e, ...rest } = task;
+  return rest as T;
 }
 
 export class TaskRunner {
-  private readonly definitions = new Map<TaskType, TaskDefinition>();
+  private readonly definitions = new Map<string, TaskDefinition<never, never>>();
+  /** Who claims, in leases: unique per process. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private timer: NodeJS.Timeout | null = null;
+  private poller: NodeJS.Timeout | null = null;
   private closed = false;
+  private running: Promise<void> | null = null;
+  private again = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: UnitOfWorkStore,
     private readonly clock: Clock,
     private readonly runtime: RuntimeConfig,
     private readonly log: Logger,
   ) {}
 
-  register(definition: TaskDefinition): void {
-    this.definitions.set(definition.type, definition);
+  register<P, R>(definition: TaskDefinition<P, R>): void {
+    this.definitions.set(definition.type, definition as unknown as TaskDefinition<never, never>);
   }
 
-  /** Prepares a new task's progression fields according to the current configuration. */
-  progressionFor(startMs: number): Pick<TaskRecord, 'runAfterMs' | 'pollsRemaining'> {
-    if (this.runtime.taskProgression === 'immediate') return {};
+  /** A new task's progression fields according to the current configuration. */
+  progressionFor(startMs: number): Pick<TaskRecord, 'dueAtMs' | 'pollsRemaining'> {
+    // Immediate tasks run before the answer; due at once, so another process finishes one whose process died.
+    if (this.runtime.taskProgression === 'immediate') return { dueAtMs: startMs };
     if (this.runtime.taskPolls !== null) return { pollsRemaining: this.runtime.taskPolls };
-    return { runAfterMs: startMs + this.runtime.taskDelayMs };
+    return { dueAtMs: startMs + this.runtime.taskDelayMs };
   }
 
   /**
    * Executes one task now if it is still in progress; returns its state afterwards. A step that throws rolls
-   * back all its effects and ends the task FAILED with InternalError (decision 12) instead of leaving it
-   * IN_PROGRESS to be retried on every run and every restart.
+   * back all its effects and ends the task FAILED (decision 12) instead of leaving it to be retried forever.
    */
-  run(catalog: string, id: string): TaskRecord | undefined {
+  async run(catalog: string, id: string): Promise<TaskRecord | undefined> {
     try {
-      return this.execute(catalog, id);
+      return await this.execute(catalog, id);
     } catch (err) {
       this.log.error(`task ${id} failed unexpectedly: ${err instanceof Error ? err.stack : String(err)}`);
       // If even this write fails (e.g. the database is busy), the task stays IN_PROGRESS and is retried later.
-      return this.store.transaction((tx) => {
-        const col = tx.collection(taskCollection);
-        const task = col.get([catalog, id]);
+      return this.store.transaction(async (uow) => {
+        const task = await uow.get(taskKind, [catalog, id]);
         if (!task || task.status !== 'IN_PROGRESS') return task;
-        const { runAfterMs: _r, pollsRemaining: _p, ...rest } = task;
-        const final: TaskRecord = { ...rest, status: 'FAILED', reasonCode: 'InternalError', message: 'The task failed because of an internal error; nothing was changed.' };
-        col.put(final);
+        const definition = this.definitions.get(task.type);
+        const final = settled(definition ? definition.failed(task as never) : { ...task, status: 'FAILED' as const });
+        await uow.put(taskKind, final);
         return final;
       });
     }
   }
 
-  private execute(catalog: string, id: string): TaskRecord | undefined {
-    return this.store.transaction((tx) => {
-      const col = tx.collection(taskCollection);
-      const task = col.get([catalog, id]);
+  private execute(catalog: string, id: string): Promise<TaskRecord | undefined> {
+    return this.store.transaction(async (uow) => {
+      const task = await uow.get(taskKind, [catalog, id]);
       if (!task || task.status !== 'IN_PROGRESS') return task;
       const definition = this.definitions.get(task.type);
       if (!definition) throw new Error(`no definition for task type ${task.type}`);
-      const done = definition.execute(tx, task);
-      const { runAfterMs: _r, pollsRemaining: _p, ...final } = done;
-      col.put(final);
-      this.log.debug(`task ${task.id} (${task.type}) -> ${final.status}${final.reasonCode ? ` ${final.reasonCode}` : ''}`);
+      const final = settled(await definition.execute(uow, task as never));
+      await uow.put(taskKind, final);
+      this.log.debug(`task ${task.id} (${task.type}) -> ${final.status}`);
       return final;
     });
   }
 
-  /** Called after a task row is committed: immediate tasks run now, delayed ones are scheduled. */
-  started(task: TaskRecord): TaskRecord {
-    if (task.runAfterMs === undefined && task.pollsRemaining === undefined) return this.run(task.catalog, task.id) ?? task;
+  /** Called after a task is committed: a task already due runs now, a later one is scheduled. */
+  async started(task: TaskRecord): Promise<TaskRecord> {
+    if (task.pollsRemaining === undefined && task.dueAtMs !== undefined && task.dueAtMs <= this.clock.now()) {
+      return (await this.run(task.catalog, task.id)) ?? task;
+    }
     this.schedule();
     return task;
   }
 
   /**
-   * Counts one read of an in-progress task (replayed Start call or a List) for poll-based progression;
-   * the read that exhausts the count completes the task.
+   * Counts one read of an in-progress task (replayed Start call or a List) for poll-based progression; the
+   * read that exhausts the count completes the task. A task due by time runs when read after its due time.
    */
-  observed(task: TaskRecord): TaskRecord {
+  async observed(task: TaskRecord): Promise<TaskRecord> {
     if (task.status !== 'IN_PROGRESS') return task;
     if (task.pollsRemaining === undefined) {
-      if (task.runAfterMs !== undefined && task.runAfterMs <= this.clock.now()) return this.run(task.catalog, task.id) ?? task;
+      if (task.dueAtMs !== undefined && task.dueAtMs <= this.clock.now()) return (await this.run(task.catalog, task.id)) ?? task;
       return task;
     }
-    const updated = this.store.transaction((tx) => {
-      const col = tx.collection(taskCollection);
-      const current = col.get([task.catalog, task.id]);
+    const updated = await this.store.transaction(async (uow) => {
+      const current = await uow.get(taskKind, [task.catalog, task.id]);
       if (!current || current.status !== 'IN_PROGRESS' || current.pollsRemaining === undefined) return current;
       const next = { ...current, pollsRemaining: current.pollsRemaining - 1 };
-      col.put(next);
+      await uow.put(taskKind, next);
       return next;
     });
-    if (updated && updated.status === 'IN_PROGRESS' && (updated.pollsRemaining ?? 1) <= 0) return this.run(task.catalog, task.id) ?? updated;
+    if (updated && updated.status === 'IN_PROGRESS' && (updated.pollsRemaining ?? 1) <= 0) return (await this.run(task.catalog, task.id)) ?? updated;
     return updated ?? task;
   }
 
-  /** Runs every in-progress task whose time has come and re-arms the timer for the next one. */
-  runDue(): void {
+  /** Claims and runs every task due by the business clock (any process's), then re-arms for the next one. */
+  runDue(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.claimAndRun();
+      } while (this.again && !this.closed);
+    })()
+      .catch((err: unknown) => {
+        if (!this.closed) this.log.error(`task runner: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  private async claimAndRun(): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const now = this.clock.now();
+      const claimed = await this.store.claimDueTasks({ dueBy: now, owner: this.owner, leaseMs: LEASE_MS, limit: CLAIM_BATCH });
+      for (const task of claimed) {
+        if (this.closed) return;
+        await this.run(task.catalog, task.id);
+      }
+      if (claimed.length < CLAIM_BATCH) break;
+    }
     if (this.closed) return;
     const now = this.clock.now();
-    const pending = this.store.read((tx) => tx.collection(taskCollection).find({ status: 'IN_PROGRESS' }));
-    let next: number | null = null;
-    for (const task of pending) {
-      if (task.pollsRemaining !== undefined) continue;
-      const due = task.runAfterMs ?? 0;
-      if (due <= now) {
-        try {
-          this.run(task.catalog, task.id);
-        } catch (err) {
-          this.log.error(`task ${task.id} could not run: ${err instanceof Error ? err.stack : String(err)}`);
-        }
-      } else if (next === null || due < next) {
-        next = due;
-      }
-    }
-    this.arm(next === null ? null : next - now);
+    // Tasks waiting for a later due time are few (each is a test's or a pipeline's pending accept).
+    const waiting = await this.store.transaction((uow) => queryAll(uow, taskKind, { where: { status: 'IN_PROGRESS', dueAt: { gt: now } } }), {
+      readOnly: true,
+    });
+    let dueAt: number | undefined;
+    for (const task of waiting) if (task.dueAtMs !== undefined && (dueAt === undefined || task.dueAtMs < dueAt)) dueAt = task.dueAtMs;
+    this.arm(dueAt === undefined ? null : dueAt - now);
   }
 
   /** Recomputes when the next delayed task is due (after a new task or a clock change). */
@@ -131,26 +178,26 @@ export class TaskRunner {
     this.arm(0);
   }
 
-  /** At start-up: resume whatever a previous process left in progress. */
-  recover(): number {
-    const pending = this.store.read((tx) => tx.collection(taskCollection).count({ status: 'IN_PROGRESS' }));
-    if (pending > 0) {
-      this.log.info(`resuming ${pending} task(s) left in progress by a previous run`);
-      this.runDue();
-    }
-    return pending;
+  /** At start-up: resume what a previous process left in progress, then keep looking once a second. */
+  async start(): Promise<void> {
+    await this.runDue();
+    this.poller = setInterval(() => void this.runDue(), POLL_MS);
+    this.poller.unref();
   }
 
   private arm(delayMs: number | null): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (delayMs === null || this.closed) return;
-    this.timer = setTimeout(() => this.runDue(), Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
+    this.timer = setTimeout(() => void this.runDue(), Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
     this.timer.unref();
   }
 
-  close(): void {
+  /** Stops claiming; resolves once a pass in flight has finished. */
+  async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.poller) clearInterval(this.poller);
+    await this.running;
   }
 }

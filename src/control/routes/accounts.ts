@@ -1,7 +1,8 @@
 // GET /_emulator/accounts: the accounts the store knows (owners of opportunities and tasks, senders and
 // receivers of invitations, engagement members) and the default account, with the catalogs each appears in.
 // Read-only; it scans those collections, which is fine for a console and never on the API's path.
-import { engagementMembers, invitations, opportunities, tasks } from '../../store/records.js';
+import { engagementMemberKind, invitationKind, opportunityKind, taskKind } from '../../store/kinds.js';
+import { queryAll } from '../../store/query-all.js';
 import { handler, ok, type ControlRoute } from '../router.js';
 
 const ACCOUNT = /^\d{12}$/;
@@ -9,7 +10,7 @@ const ACCOUNT = /^\d{12}$/;
 export const accountsRoute: ControlRoute = {
   paths: ['/_emulator/accounts'],
   GET: handler({
-    handle: ({ services }) => {
+    handle: async ({ services }) => {
       const catalogs = new Map<string, Set<string>>();
       const note = (accountId: string, catalog?: string) => {
         if (!ACCOUNT.test(accountId)) return; // the sender 'aws' is not an account
@@ -18,15 +19,18 @@ export const accountsRoute: ControlRoute = {
         if (catalog !== undefined) seen.add(catalog);
       };
       note(services.options.defaultAccountId);
-      services.store.read((tx) => {
-        for (const o of tx.collection(opportunities).find({})) note(o.accountId, o.catalog);
-        for (const t of tx.collection(tasks).find({})) note(t.accountId, t.catalog);
-        for (const m of tx.collection(engagementMembers).find({})) note(m.accountId, m.catalog);
-        for (const i of tx.collection(invitations).find({})) {
-          note(i.senderAccountId, i.catalog);
-          note(i.receiverAccountId, i.catalog);
-        }
-      });
+      await services.store.transaction(
+        async (uow) => {
+          for (const o of await queryAll(uow, opportunityKind)) note(o.accountId, o.catalog);
+          for (const t of await queryAll(uow, taskKind)) note(t.accountId, t.catalog);
+          for (const m of await queryAll(uow, engagementMemberKind)) note(m.accountId, m.catalog);
+          for (const i of await queryAll(uow, invitationKind)) {
+            note(i.senderAccountId, i.catalog);
+            note(i.receiverAccountId, i.catalog);
+          }
+        },
+        { readOnly: true },
+      );
       const accounts = [...catalogs].sort(([a], [b]) => a.localeCompare(b)).map(([accountId, seen]) => ({ accountId, catalogs: [...seen].sort() }));
       return ok({ accounts });
     },

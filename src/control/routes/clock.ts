@@ -12,17 +12,17 @@ function clockView(services: Services) {
 }
 
 /** Saves `state` and makes it the clock; moving the clock can expire invitations and make delayed tasks due. */
-export function applyClock(services: Services, state: ClockState): void {
+export async function applyClock(services: Services, state: ClockState): Promise<void> {
   const previous = services.clock.snapshot();
   services.clock.restore(state);
   try {
-    services.store.transaction((tx) => tx.setMeta('clock', JSON.stringify(state)));
+    await services.store.transaction((uow) => uow.setMeta('clock', JSON.stringify(state)));
   } catch (err) {
     services.clock.restore(previous);
     throw err;
   }
   // Moving the clock can expire invitations, make delayed tasks due and put records past their retention.
-  expireDueInvitations(services);
+  await expireDueInvitations(services);
   services.tasks.schedule();
   services.retention.request();
 }
@@ -49,7 +49,7 @@ export const clockRoute: ControlRoute = {
   GET: handler({ handle: ({ services }) => ok(clockView(services)) }),
   POST: handler({
     body: CLOCK_BODY,
-    handle: ({ services, body }) => {
+    handle: async ({ services, body }) => {
       const draft: Clock = services.clock.fork();
       if (body.reset === true) {
         if (body.set !== undefined || body.freeze !== undefined || body.advance !== undefined) {
@@ -62,7 +62,7 @@ export const clockRoute: ControlRoute = {
       if (set !== undefined) step('set', () => draft.set(set, freeze === true));
       else if (freeze !== undefined) step('freeze', () => draft.set(draft.now(), freeze));
       if (advance !== undefined) step('advance', () => draft.advance(advance));
-      applyClock(services, draft.snapshot());
+      await applyClock(services, draft.snapshot());
       return ok(clockView(services));
     },
   }),

@@ -18,18 +18,18 @@ export const eventsRoute: ControlRoute = {
   paths: ['/_emulator/events'],
   GET: handler({
     query: EVENTS_QUERY,
-    handle: ({ services, query }) => {
-      let afterSeq = 0;
+    handle: async ({ services, query }) => {
+      let after = 0;
       if (query.after !== undefined && query.after !== '') {
-        afterSeq = services.store.eventSeq(query.after) ?? -1;
-        if (afterSeq < 0) throw new ControlError(404, `No event with id '${query.after}'.`);
+        after = (await services.store.eventPosition(query.after)) ?? -1;
+        if (after < 0) throw new ControlError(404, `No event with id '${query.after}'.`);
       }
-      const events = services.store.events({
-        afterSeq,
+      const events = await services.store.readEvents({
+        after,
         detailType: query.detailType ?? query['detail-type'],
         accountId: query.account,
         catalog: query.catalog,
-        availableAtMs: services.clock.now(),
+        availableBy: services.clock.now(),
         limit: query.limit ?? 1000,
       });
       return ok({ events: events.map((e) => e.envelope) });

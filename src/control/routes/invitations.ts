@@ -18,6 +18,6 @@ export const invitationsRoute: ControlRoute = {
   paths: ['/_emulator/invitations', '/_emulator/referrals'],
   POST: handler({
     body: INVITATION_BODY,
-    handle: ({ services, body }) => ok(createInvitationByControlPlane(services, body), 201),
+    handle: async ({ services, body }) => ok(await createInvitationByControlPlane(services, body), 201),
   }),
 };

@@ -161,6 +161,8 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
       });
       total += n;
       if (n < batchSize) return total;
+      // Yield to I/O between batches, so requests (and other processes' writes) are served in between.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -4,10 +4,10 @@
 // A busy lock is waited for asynchronously (never by blocking the event loop, which would stall the very
 // transaction holding the lock when it lives in this process).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SchemaVersionError } from '../unit-of-work.js';
-import { latestSqliteVersion, sqliteMigrations } from '../schema/sqlite.js';
+import { latestSqliteVersion, sqliteMigrations, type MigrationConnection } from '../schema/sqlite.js';
 import { SqlStoreBase, type TxContext, type TxMode } from './base.js';
 import { AsyncMutex, type Executor, type Row, type SqlParam } from './sql.js';
 
@@ -25,6 +25,23 @@ const isBusy = (err: unknown): boolean => {
   const code = (err as { code?: string }).code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
 };
+
+/**
+ * `mkdir -p` that fails instead of looping: Node's recursive mkdir spins forever where mkdir answers ENOENT for a
+ * parent that exists (as under /proc). Creates the missing directories one by one, reporting the first failure.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    missing.push(existing);
+    existing = dirname(existing);
+  }
+  if (!statSync(existing).isDirectory()) {
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${missing.at(-1) ?? dir}'`), { code: 'ENOTDIR', path: existing });
+  }
+  for (const path of missing.reverse()) mkdirSync(path);
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -50,7 +67,7 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     super();
     this.location = path === ':memory:' ? 'in memory' : path;
     this.busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeDirectory(dirname(path));
     this.db = new Database(path);
     // Start-up may block briefly (nothing else runs yet); afterwards busy locks are waited for asynchronously.
     this.db.pragma('busy_timeout = 5000');
@@ -115,6 +132,7 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
         // Another process opening the same file may have applied it since we looked.
         if ((this.db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
         this.db.exec(migration.sql);
+        migration.apply?.(this.db as unknown as MigrationConnection);
         this.db.pragma(`user_version = ${migration.version}`);
       }).immediate();
     }

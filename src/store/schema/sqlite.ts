@@ -1,18 +1,191 @@
-// Numbered schema migrations of the unit-of-work store on SQLite (`PRAGMA user_version`). Versions 1 and 2 are
-// the schema of the synchronous store (so an existing file upgrades in place); version 3 adds the record tables
-// declared in kinds.ts, spelled out here so that a later change to a declaration needs its own migration
-// (the conformance suite checks that the migrated schema has every declared column and index).
-import { migrations as synchronousStoreMigrations } from '../migrations.js';
+// Numbered schema migrations of the store on SQLite (`PRAGMA user_version`). Versions 1 and 2 are the schema of
+// the synchronous store of earlier releases (kept so that every file upgrades in place); version 3 adds the record
+// tables declared in kinds.ts, spelled out here so that a later change to a declaration needs its own migration
+// (the conformance suite checks that the migrated schema has every declared column and index); version 4 moves
+// the records of the earlier releases' tables into them and drops those tables.
+import { allKinds, taskKind } from '../kinds.js';
+import { KindPlan, type AnyKind, type SqlParam } from '../engines/sql.js';
+import type { AcceptInvitationTask, Catalog } from '../records.js';
+
+/** What a migration step written in code may do with the connection (a better-sqlite3 Database fits). */
+export interface MigrationConnection {
+  prepare(sql: string): { all(...params: SqlParam[]): unknown[]; run(...params: SqlParam[]): unknown };
+}
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** A step in code after `sql`, in the same transaction (SQLite only). */
+  apply?: (db: MigrationConnection) => void;
+}
+
+/** The task document of releases before version 4: one shape, for accept-invitation tasks only. */
+interface TaskOfEarlierReleases {
+  catalog: Catalog;
+  id: string;
+  type: string;
+  accountId: string;
+  status: AcceptInvitationTask['status'];
+  startTime: string;
+  engagementInvitationId: string;
+  opportunityId?: string;
+  resourceSnapshotJobId?: string;
+  reasonCode?: NonNullable<AcceptInvitationTask['result']>['reasonCode'];
+  message?: string;
+  tags?: AcceptInvitationTask['payload']['tags'];
+  runAfterMs?: number;
+  pollsRemaining?: number;
+  forcedFailure?: AcceptInvitationTask['payload']['forcedFailure'];
+}
+
+/** The generic task record (one table for every task family) of an earlier release's task. */
+export function taskFromEarlierRelease(old: TaskOfEarlierReleases): AcceptInvitationTask {
+  const result = {
+    ...(old.opportunityId !== undefined ? { opportunityId: old.opportunityId } : {}),
+    ...(old.resourceSnapshotJobId !== undefined ? { resourceSnapshotJobId: old.resourceSnapshotJobId } : {}),
+    ...(old.reasonCode !== undefined ? { reasonCode: old.reasonCode } : {}),
+    ...(old.message !== undefined ? { message: old.message } : {}),
+  };
+  // A task in progress that progressed by time (or ran at once) is due when its run was due: any process claims it.
+  const dueAtMs =
+    old.status !== 'IN_PROGRESS' || old.pollsRemaining !== undefined ? undefined : (old.runAfterMs ?? Date.parse(old.startTime));
+  return {
+    catalog: old.catalog,
+    id: old.id,
+    type: old.type,
+    accountId: old.accountId,
+    status: old.status,
+    startTime: old.startTime,
+    ...(dueAtMs !== undefined ? { dueAtMs } : {}),
+    ...(old.status === 'IN_PROGRESS' && old.pollsRemaining !== undefined ? { pollsRemaining: old.pollsRemaining } : {}),
+    subject: { invitationId: old.engagementInvitationId, ...(old.opportunityId !== undefined ? { opportunityId: old.opportunityId } : {}) },
+    payload: {
+      engagementInvitationId: old.engagementInvitationId,
+      ...(old.tags !== undefined ? { tags: old.tags } : {}),
+      ...(old.forcedFailure !== undefined ? { forcedFailure: old.forcedFailure } : {}),
+    },
+    ...(Object.keys(result).length > 0 ? { result } : {}),
+  };
+}
+
+/** Earlier releases' table of each kind (same documents, except tasks). */
+const EARLIER_TABLES: Readonly<Record<string, string>> = {
+  opportunity: 'opportunities',
+  engagement: 'engagements',
+  engagement_member: 'engagement_members',
+  engagement_invitation: 'engagement_invitations',
+  task: 'tasks',
+  resource_snapshot_job: 'resource_snapshot_jobs',
+  resource_snapshot: 'resource_snapshots',
+  engagement_resource: 'engagement_resources',
+  tag_set: 'tags',
+};
+
+/**
+ * Version 4: every document of the earlier tables goes into its record table, its fields computed from the
+ * document by the kind's declaration (so the copy indexes exactly as a new write would), then the old tables go.
+ * It runs inside the migration's transaction: a failure leaves the file at version 3 with nothing moved. (It uses
+ * today's declarations: a later migration that changes a kind's columns must give this copy its own column list.)
+ */
+function moveEarlierRecords(db: MigrationConnection): void {
+  for (const kind of allKinds as readonly unknown[] as readonly AnyKind[]) {
+    const table = EARLIER_TABLES[kind.name]!;
+    const plan = new KindPlan('sqlite', kind);
+    const insert = db.prepare(plan.upsertSql);
+    for (const row of db.prepare(`SELECT doc FROM ${table}`).all() as { doc: string }[]) {
+      const doc: unknown = JSON.parse(row.doc);
+      insert.run(...plan.values(kind === (taskKind as unknown as AnyKind) ? taskFromEarlierRelease(doc as TaskOfEarlierReleases) : doc));
+    }
+    db.prepare(`DROP TABLE ${table}`).run();
+  }
 }
 
 export const sqliteMigrations: readonly Migration[] = [
-  { ...synchronousStoreMigrations[0]!, version: 1 },
-  { ...synchronousStoreMigrations[1]!, version: 2 },
+  {
+    version: 1,
+    description: 'initial schema (the synchronous store of earlier releases)',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE sequences (kind TEXT PRIMARY KEY, value INTEGER NOT NULL);
+
+      CREATE TABLE opportunities (
+        catalog TEXT NOT NULL, id TEXT NOT NULL, account_id TEXT NOT NULL, visible INTEGER NOT NULL,
+        doc TEXT NOT NULL, PRIMARY KEY (catalog, id));
+      CREATE INDEX opportunities_by_account ON opportunities (account_id, catalog);
+
+      CREATE TABLE engagements (
+        catalog TEXT NOT NULL, id TEXT NOT NULL, created_by TEXT NOT NULL,
+        doc TEXT NOT NULL, PRIMARY KEY (catalog, id));
+
+      CREATE TABLE engagement_members (
+        catalog TEXT NOT NULL, engagement_id TEXT NOT NULL, account_id TEXT NOT NULL,
+        doc TEXT NOT NULL, PRIMARY KEY (catalog, engagement_id, account_id));
+      CREATE INDEX engagement_members_by_account ON engagement_members (account_id, catalog);
+
+      CREATE TABLE engagement_invitations (
+        catalog TEXT NOT NULL, id TEXT NOT NULL, engagement_id TEXT NOT NULL,
+        sender_account_id TEXT NOT NULL, receiver_account_id TEXT NOT NULL, status TEXT NOT NULL,
+        doc TEXT NOT NULL, PRIMARY KEY (catalog, id));
+      CREATE INDEX engagement_invitations_by_receiver ON engagement_invitations (receiver_account_id, catalog);
+      CREATE INDEX engagement_invitations_by_sender ON engagement_invitations (sender_account_id, catalog);
+      CREATE INDEX engagement_invitations_by_status ON engagement_invitations (status);
+
+      CREATE TABLE tasks (
+        catalog TEXT NOT NULL, id TEXT NOT NULL, task_type TEXT NOT NULL, account_id TEXT NOT NULL,
+        status TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (catalog, id));
+      CREATE INDEX tasks_by_account ON tasks (account_id, catalog);
+      CREATE INDEX tasks_by_status ON tasks (status);
+
+      CREATE TABLE resource_snapshot_jobs (
+        catalog TEXT NOT NULL, id TEXT NOT NULL, account_id TEXT NOT NULL, engagement_id TEXT NOT NULL,
+        resource_id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (catalog, id));
+      CREATE INDEX resource_snapshot_jobs_by_account ON resource_snapshot_jobs (account_id, catalog);
+
+      CREATE TABLE resource_snapshots (
+        catalog TEXT NOT NULL, engagement_id TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,
+        template_name TEXT NOT NULL, revision TEXT NOT NULL, created_by TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (catalog, engagement_id, resource_type, resource_id, template_name, revision));
+
+      CREATE TABLE engagement_resources (
+        catalog TEXT NOT NULL, engagement_id TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,
+        created_by TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (catalog, engagement_id, resource_type, resource_id));
+      CREATE INDEX engagement_resources_by_resource ON engagement_resources (catalog, resource_id);
+
+      CREATE TABLE tags (
+        resource_arn TEXT PRIMARY KEY, catalog TEXT NOT NULL, account_id TEXT NOT NULL, doc TEXT NOT NULL);
+
+      CREATE TABLE idempotency (
+        account_id TEXT NOT NULL, catalog TEXT NOT NULL, operation TEXT NOT NULL, client_token TEXT NOT NULL,
+        request_hash TEXT NOT NULL, response TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (account_id, catalog, operation, client_token));
+
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, account_id TEXT NOT NULL, catalog TEXT,
+        detail_type TEXT NOT NULL, available_at_ms INTEGER NOT NULL DEFAULT 0, envelope TEXT NOT NULL);
+      CREATE INDEX events_by_account ON events (account_id, seq);
+      CREATE INDEX events_by_id ON events (id);
+    `,
+  },
+  {
+    version: 2,
+    description: 'retention: event time and outbox size, idempotency records by age',
+    // The retention sweep deletes in small batches; these indexes make each batch cost O(batch). The event's
+    // business time is backfilled from the envelope's `time` (second precision, as the envelope has it). The
+    // outbox size is kept by triggers so the count cap never has to count the table.
+    sql: `
+      ALTER TABLE events ADD COLUMN time_ms INTEGER NOT NULL DEFAULT 0;
+      UPDATE events SET time_ms = coalesce(CAST(unixepoch(json_extract(envelope, '$.time')) AS INTEGER) * 1000, 0);
+      CREATE INDEX events_by_time ON events (time_ms);
+      CREATE INDEX idempotency_by_age ON idempotency (created_at_ms);
+
+      CREATE TABLE outbox_size (n INTEGER NOT NULL);
+      INSERT INTO outbox_size (n) SELECT count(*) FROM events;
+      CREATE TRIGGER events_counted_in AFTER INSERT ON events BEGIN UPDATE outbox_size SET n = n + 1; END;
+      CREATE TRIGGER events_counted_out AFTER DELETE ON events BEGIN UPDATE outbox_size SET n = n - 1; END;
+    `,
+  },
   {
     version: 3,
     description: 'record tables of the unit-of-work store, leases, change counters, outbox retention',
@@ -65,6 +238,14 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX events_by_recorded_at ON events (recorded_at_ms);
       CREATE INDEX idempotency_by_created_at ON idempotency (created_at_ms);
     `,
+  },
+  {
+    version: 4,
+    description: 'records of the earlier tables moved into the record tables; outbox time from the earlier column',
+    sql: `
+      UPDATE events SET recorded_at_ms = time_ms WHERE recorded_at_ms = 0;
+    `,
+    apply: moveEarlierRecords,
   },
 ];
 
