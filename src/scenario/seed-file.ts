@@ -18,8 +18,8 @@ interface SeedMarker {
 }
 
 // The only two places that touch the store directly.
-function readMarker(services: Services): SeedMarker | undefined {
-  const text = services.store.read((tx) => tx.getMeta(MARKER_KEY));
+async function readMarker(services: Services): Promise<SeedMarker | undefined> {
+  const text = await services.store.readMeta(MARKER_KEY);
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as SeedMarker;
@@ -28,8 +28,8 @@ function readMarker(services: Services): SeedMarker | undefined {
   }
 }
 
-function writeMarker(services: Services, marker: SeedMarker): void {
-  services.store.transaction((tx) => tx.setMeta(MARKER_KEY, JSON.stringify(marker)));
+async function writeMarker(services: Services, marker: SeedMarker): Promise<void> {
+  await services.store.transaction((uow) => uow.setMeta(MARKER_KEY, JSON.stringify(marker)));
 }
 
 function parseSeedFile(path: string): { scenario: Scenario; sha256: string } {
@@ -55,7 +55,7 @@ function parseSeedFile(path: string): { scenario: Scenario; sha256: string } {
 export async function loadSeedFile(services: Services, path: string): Promise<void> {
   const { scenario, sha256 } = parseSeedFile(path);
   const { log } = services;
-  const marker = readMarker(services);
+  const marker = await readMarker(services);
   if (marker) {
     applyProcessSettings(services, scenario);
     if (marker.sha256 === sha256) log.info(`seed file ${path} was loaded into this database on ${marker.loadedAt}; not loading it again`);
@@ -68,7 +68,7 @@ export async function loadSeedFile(services: Services, path: string): Promise<vo
   } catch (err) {
     throw new StartupError(`--seed-file ${path}: ${(err as Error).message}`, err);
   }
-  writeMarker(services, { sha256, path, loadedAt: new Date().toISOString() });
+  await writeMarker(services, { sha256, path, loadedAt: new Date().toISOString() });
   const opportunities = result.accounts.reduce((n, a) => n + a.opportunities.length, 0);
   const invitations = result.accounts.reduce((n, a) => n + a.invitations.length, 0);
   log.info(`seed file ${path} loaded: ${result.accounts.length} accounts, ${opportunities} opportunities, ${invitations} invitations`);

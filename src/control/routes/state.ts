@@ -1,32 +1,19 @@
 // GET /_emulator/state exports everything the store holds as one versioned JSON document, streamed a page at
-// a time; PUT /_emulator/state replaces everything with such a document (src/state/export.ts). Both work on
-// the unit-of-work store; while `services.store` is still the synchronous store they answer 501.
-import type { Services } from '../../context.js';
+// a time; PUT /_emulator/state replaces everything with such a document (src/state/export.ts).
 import type { ClockState } from '../../clock.js';
 import { exportState, importState, StateFormatError } from '../../state/export.js';
-import type { UnitOfWorkStore } from '../../store/unit-of-work.js';
-import { ControlError, handler, ok, uncheckedBodyHandler, type ControlRoute } from '../router.js';
+import { handler, ok, uncheckedBodyHandler, type ControlRoute } from '../router.js';
 import { ControlInputError } from '../schema.js';
 import { applyClock } from './clock.js';
 
 /** An import is a whole database: far above the API's 5 MiB, still bounded (it is parsed in memory). */
 export const MAX_STATE_BYTES = 512 * 1024 * 1024;
 
-function isUnitOfWorkStore(store: unknown): store is UnitOfWorkStore {
-  return typeof store === 'object' && store !== null && 'engine' in store && 'claimDueTasks' in store && 'transaction' in store;
-}
-
-function unitOfWorkStore(services: Services): UnitOfWorkStore {
-  const store: unknown = services.store;
-  if (!isUnitOfWorkStore(store)) throw new ControlError(501, 'State export and import need the unit-of-work store, which this server does not run on yet.');
-  return store;
-}
-
 export const stateRoute: ControlRoute = {
   paths: ['/_emulator/state'],
   GET: handler({
     handle: ({ services }) => {
-      const store = unitOfWorkStore(services);
+      const { store } = services;
       return {
         status: 200,
         body: null,
@@ -40,7 +27,7 @@ export const stateRoute: ControlRoute = {
   PUT: uncheckedBodyHandler({
     maxBodyBytes: MAX_STATE_BYTES,
     handle: async ({ services, body }) => {
-      const store = unitOfWorkStore(services);
+      const { store } = services;
       let summary;
       try {
         summary = await importState(store, body);
