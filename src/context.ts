@@ -12,6 +12,7 @@ import type { Catalog } from './store/records.js';
 import type { RetentionSweeper } from './retention.js';
 import type { Store } from './store/store.js';
 import type { TaskRunner } from './tasks/runner.js';
+import type { EventDelivery } from './delivery/hub.js';
 import type { AccountDirectory } from './accounts.js';
 import type { FaultRules } from './faults/rules.js';
 import type { Throttle } from './throttling/quotas.js';
@@ -34,6 +35,8 @@ export interface Services {
   faults: FaultRules;
   /** Request quota counters, consulted when `runtime.throttling` is `aws`. */
   throttle: Throttle;
+  /** Event delivery from the outbox: live streams, webhooks, EventBridge. */
+  delivery: EventDelivery;
 }
 
 /** Answers the rendered output (empty for operations without one) or throws, an ApiError for AWS-shaped refusals. */

@@ -34,6 +34,7 @@ import type { Store } from './store/store.js';
 import { TaskRunner } from './tasks/runner.js';
 import { Throttle } from './throttling/quotas.js';
 import { registerTasks } from './tasks/index.js';
+import { EventDelivery } from './delivery/hub.js';
 
 export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & { runtime?: Partial<RuntimeConfig> };
 
@@ -100,6 +101,7 @@ function buildServices(store: Store, options: ServerOptions): Services {
     runOperation: () => Promise.reject(new Error('the API pipeline is not built yet')),
     faults: new FaultRules(seed),
     throttle: new Throttle(options.throttlingQuotas),
+    delivery: new EventDelivery(store, clock, log, options.deliveryRetry, options.eventBridge),
   };
   registerTasks(services);
   return services;
@@ -292,6 +294,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   }, 30_000);
   expirySweep.unref();
   services.retention.start();
+  await services.delivery.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -305,11 +308,14 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
         clearInterval(expirySweep);
         services.retention.close();
         services.tasks.close();
-        server.close(() => {
-          store.close();
-          done();
+        // Streams end and delivery cursors are saved while the store is still open.
+        void services.delivery.close().finally(() => {
+          server.close(() => {
+            store.close();
+            done();
+          });
+          server.closeAllConnections();
         });
-        server.closeAllConnections();
       });
       return closing;
     },

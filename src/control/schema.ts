@@ -32,6 +32,8 @@ export type FieldSpec = Common &
     | { type: 'instant' }
     /** A JSON object: checked field by field when `fields` is given, otherwise passed on as it is. */
     | { type: 'object'; fields?: Schema }
+    /** A JSON array of `minItems` to `maxItems` values, each checked as `items`. */
+    | { type: 'list'; items: FieldSpec; minItems: number; maxItems: number }
   );
 
 export type Schema = { readonly [key: string]: FieldSpec };
@@ -46,7 +48,9 @@ type ValueOf<F> = F extends { type: 'string'; values: readonly (infer V)[] }
         ? number
         : F extends { type: 'object'; fields: infer S extends Schema }
           ? Checked<S>
-          : Record<string, unknown>;
+          : F extends { type: 'list'; items: infer I }
+            ? ValueOf<I>[]
+            : Record<string, unknown>;
 
 type Value<F> = ValueOf<F> | (F extends { nullable: true } ? null : never);
 type RequiredKeys<S extends Schema> = { [K in keyof S]: S[K] extends { required: true } ? K : never }[keyof S];
@@ -76,6 +80,7 @@ function codePoints(text: string): number {
 
 function typeExpected(spec: FieldSpec): string {
   if (spec.type === 'string') return spec.values ? quoteList(spec.values) : (spec.expected ?? 'a string');
+  if (spec.type === 'list') return `a list of ${spec.minItems} to ${spec.maxItems} values`;
   return spec.type === 'boolean' ? 'true or false' : 'a JSON object';
 }
 
@@ -134,6 +139,9 @@ function checkField(name: string, spec: FieldSpec, value: unknown, problems: str
       }
       return ms;
     }
+    case 'list':
+      if (!Array.isArray(value) || value.length < spec.minItems || value.length > spec.maxItems) break;
+      return value.map((item, i) => checkField(`${name}[${i}]`, spec.items, item, problems));
     case 'object':
       if (value === null || typeof value !== 'object' || Array.isArray(value)) break;
       return spec.fields ? checkFields(spec.fields, value as Record<string, unknown>, `${name}.`, problems) : value;
