@@ -335,6 +335,32 @@ describe('webhooks', () => {
     assert.deepEqual(((await controlOk(server.endpoint, 'webhooks')).webhooks as Array<{ id: string }>).map((w) => w.id), [kept.id]);
   });
 
+  it('an event held back by the business clock (a delayed referral) is delivered once it arrives, not lost', async () => {
+    await controlOk(server.endpoint, 'config', { referralDelayMs: 3_600_000 });
+    try {
+      await controlOk(server.endpoint, 'webhooks', { url: `${base}/delayed` });
+      const stream = new SseReader(server.endpoint, '/_emulator/events/stream');
+      await stream.opened;
+      await controlOk(server.endpoint, 'referrals', { receiverAccountId: B, catalog: 'Sandbox' });
+      await createOpportunity(server.endpoint, C, 'while-the-referral-waits');
+      const now = (await eventsOf(server.endpoint)) as Envelope[];
+      assert.deepEqual(now.map((e) => e['detail-type']), ['Opportunity Created'], 'the invitation is not available yet');
+      await pollUntil(async () => (receiver.delivered('/delayed').length >= 1 ? true : undefined));
+      assert.deepEqual(ids(await stream.count(1)), ids(now));
+      await controlOk(server.endpoint, 'clock', { advance: '1h' });
+      const later = (await eventsOf(server.endpoint)) as Envelope[];
+      const arrived = later.filter((e) => e['detail-type'] === 'Engagement Invitation Created');
+      assert.equal(arrived.length, 1);
+      const delivered = await pollUntil(async () => (receiver.delivered('/delayed').length >= 2 ? receiver.delivered('/delayed') : undefined));
+      assert.deepEqual(ids(delivered), [now[0]!.id, arrived[0]!.id]);
+      assert.deepEqual(ids(await stream.count(2)), [now[0]!.id, arrived[0]!.id]);
+      stream.close();
+    } finally {
+      await controlOk(server.endpoint, 'config', { referralDelayMs: 0 });
+      await controlOk(server.endpoint, 'clock', { reset: true });
+    }
+  });
+
   it('refuses bad registrations with the field named, and registers nothing', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{}, /'url' is required/],
