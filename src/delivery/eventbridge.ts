@@ -50,7 +50,7 @@ export class EventBridgeFollower extends Follower {
       ...(target.endpoint ? { endpoint: target.endpoint } : {}),
       ...(target.credentials ? { credentials: target.credentials } : {}),
       maxAttempts: 1, // retries are ours: with backoff, in order, and counted
-      requestHandler: { requestTimeout: ctx.retry.timeoutMs },
+      requestHandler: { requestTimeout: ctx.retry.timeoutMs, throwOnRequestTimeout: true },
     });
   }
 

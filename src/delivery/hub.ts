@@ -97,7 +97,9 @@ export class EventDelivery implements DeliveryContext {
     this.token = outboxChangeToken(this.store);
     this.timer = setInterval(() => this.tick(), POLL_MS);
     this.timer.unref();
-    this.cursorMoved(); // a consumer new to this database starts at the head: keep that
+    // A consumer new to this database starts at the head: keep that. (Only then: every write to the store, this
+    // one too, makes the read cache start afresh.)
+    if (this.webhooks.size > 0 || this.eventBridge) this.cursorMoved();
   }
 
   /** A saved cursor, or the outbox's head for a consumer that has none (it receives what is appended later). */
