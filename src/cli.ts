@@ -4,6 +4,7 @@ import { loadCredentialsFile, type AuthMode } from './auth/authenticate.js';
 import { parseDuration } from './clock.js';
 import { MAX_DELAY_MS, MAX_TASK_POLLS, type LogFormat, type LogLevel } from './config.js';
 import { startServer, type RunningServer, type StartOptions } from './server.js';
+import { EVENT_SOURCE, type EventBridgeTarget } from './delivery/eventbridge.js';
 import { StartupError } from './startup.js';
 import { VERSION } from './version.js';
 
@@ -35,6 +36,9 @@ Options:
   --seed <text>               seed the identifier source so runs are reproducible
   --seed-file <file>          load a scenario (accounts, opportunities, referrals, clock, settings) at start-up,
                               once per database
+  --eventbridge-endpoint <url> forward every event to EventBridge at this endpoint (moto, LocalStack)
+  --eventbridge-bus <name>    forward to this event bus (default 'default'; alone: the real service, us-east-1)
+  --eventbridge-source <src>  the entries' Source (default aws.partnercentral-selling)
   --log-level <level>         silent | error | warn | info | debug (env PCL_LOG_LEVEL; default info;
                               info logs one line per request, warn keeps only problems)
   --log-format <format>       text | json (env PCL_LOG_FORMAT; default text): json writes one object per line
@@ -53,10 +57,19 @@ function socketTimeout(flag: string, text: string): number {
 /** Longer windows than this (about 100 years) cannot be subtracted from any business time a Date can hold. */
 const MAX_RETENTION_MS = 100 * 365 * 86_400_000;
 
+/** The EventBridge flags as a target; credentials come from the SDK's default chain (environment, profile). */
+function eventBridgeTarget(flags: { endpoint?: string; bus?: string; source?: string }): EventBridgeTarget {
+  if (flags.endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.endpoint)) throw new UsageError('--eventbridge-endpoint takes an http or https URL');
+  if (flags.bus !== undefined && !/^[A-Za-z0-9._\-/:]{1,1600}$/.test(flags.bus)) throw new UsageError('--eventbridge-bus takes an event bus name or ARN');
+  if (flags.source !== undefined && !/^[A-Za-z0-9._-]{1,256}$/.test(flags.source)) throw new UsageError('--eventbridge-source takes a source such as aws.partnercentral-selling');
+  return { endpoint: flags.endpoint ?? null, bus: flags.bus ?? 'default', source: flags.source ?? EVENT_SOURCE };
+}
+
 function parseArgs(argv: string[]): StartOptions {
   const env = process.env;
   const options: StartOptions = { runtime: {} };
   const runtime = options.runtime!;
+  const eventBridge: { endpoint?: string; bus?: string; source?: string } = {};
   if (env.PORT) options.port = Number(env.PORT);
   if (env.HOST) options.host = env.HOST;
   if (env.DATABASE_URL) options.dbPath = env.DATABASE_URL;
@@ -114,6 +127,9 @@ function parseArgs(argv: string[]): StartOptions {
       case '--throttling': runtime.throttling = value() as 'aws' | 'off'; break;
       case '--seed': options.seed = value(); break;
       case '--seed-file': options.seedFile = resolve(value()); break;
+      case '--eventbridge-endpoint': eventBridge.endpoint = value(); break;
+      case '--eventbridge-bus': eventBridge.bus = value(); break;
+      case '--eventbridge-source': eventBridge.source = value(); break;
       case '--log-level': options.logLevel = value() as LogLevel; break;
       case '--log-format': options.logFormat = value() as LogFormat; break;
       case '-h':
@@ -132,6 +148,9 @@ function parseArgs(argv: string[]): StartOptions {
   if (options.logLevel !== undefined && !['silent', 'error', 'warn', 'info', 'debug'].includes(options.logLevel)) throw new UsageError('--log-level must be silent, error, warn, info or debug');
   if (options.logFormat !== undefined && !['text', 'json'].includes(options.logFormat)) throw new UsageError('--log-format must be text or json');
   if (options.defaultAccountId !== undefined && !/^\d{12}$/.test(options.defaultAccountId)) throw new UsageError('--default-account must be 12 digits');
+  if (eventBridge.endpoint !== undefined || eventBridge.bus !== undefined || eventBridge.source !== undefined) {
+    options.eventBridge = eventBridgeTarget(eventBridge);
+  }
   if (options.credentialsFile) options.credentials = loadCredentialsFile(options.credentialsFile);
   if (options.auth === 'strict' && (options.credentials?.size ?? 0) === 0) {
     throw new UsageError('--auth strict needs --credentials <file> with at least one access key');

@@ -3,6 +3,8 @@
 import type { AuthMode, CredentialEntry } from './auth/authenticate.js';
 import type { ReasonCode } from './model/generated/types.js';
 import type { QuotaOverrides } from './throttling/quotas.js';
+import type { EventBridgeTarget } from './delivery/eventbridge.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './delivery/follower.js';
 
 export type TaskProgression = 'immediate' | 'async';
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -75,6 +77,10 @@ export interface ServerOptions {
   throttlingQuotas: QuotaOverrides | null;
   /** A scenario file loaded at start-up, once per database (`--seed-file`); null loads none. */
   seedFile: string | null;
+  /** Forward every outbox event to EventBridge (PutEvents); null: off. */
+  eventBridge: EventBridgeTarget | null;
+  /** Retry timings of webhooks and EventBridge forwarding (tests shorten the backoff). */
+  deliveryRetry: RetryPolicy;
 }
 
 /** Upper bound of `taskDelayMs` and `referralDelayMs`: ten years of business time is more than any test waits. */
@@ -120,5 +126,7 @@ export function defaultOptions(): ServerOptions {
     readCacheBytes: 64 * 1024 * 1024,
     throttlingQuotas: null,
     seedFile: null,
+    eventBridge: null,
+    deliveryRetry: DEFAULT_RETRY,
   };
 }

@@ -13,6 +13,7 @@ import type { RetentionSweeper } from './retention.js';
 import type { StoreHealthMonitor } from './store/health.js';
 import type { UnitOfWorkStore } from './store/unit-of-work.js';
 import type { TaskRunner } from './tasks/runner.js';
+import type { EventDelivery } from './delivery/hub.js';
 import type { AccountDirectory } from './accounts.js';
 import type { FaultRules } from './faults/rules.js';
 import type { Throttle } from './throttling/quotas.js';
@@ -37,6 +38,8 @@ export interface Services {
   faults: FaultRules;
   /** Request quota counters, consulted when `runtime.throttling` is `aws`. */
   throttle: Throttle;
+  /** Event delivery from the outbox: live streams, webhooks, EventBridge. */
+  delivery: EventDelivery;
 }
 
 /** Answers the rendered output (empty for operations without one) or throws, an ApiError for AWS-shaped refusals. */

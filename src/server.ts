@@ -35,6 +35,7 @@ import { TaskRunner } from './tasks/runner.js';
 import { Throttle } from './throttling/quotas.js';
 import { registerTasks } from './tasks/index.js';
 import { loadSeedFile } from './scenario/seed-file.js';
+import { EventDelivery } from './delivery/hub.js';
 
 export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & {
   runtime?: Partial<RuntimeConfig>;
@@ -116,6 +117,7 @@ async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMon
     runOperation: () => Promise.reject(new Error('the API pipeline is not built yet')),
     faults: new FaultRules(seed),
     throttle: new Throttle(options.throttlingQuotas),
+    delivery: new EventDelivery(store, clock, log, options.deliveryRetry, options.eventBridge),
   };
   registerTasks(services);
   return services;
@@ -332,6 +334,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   const expirySweep = setInterval(() => void sweepExpiry(), EXPIRY_SWEEP_MS);
   expirySweep.unref();
   services.retention.start();
+  await services.delivery.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -345,13 +348,16 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
         clearInterval(expirySweep);
         services.retention.close();
         const tasksClosed = services.tasks.close();
-        server.close(() => {
-          void tasksClosed
-            .then(() => store.close())
-            .catch((err: unknown) => log.error(`closing the store: ${err instanceof Error ? err.message : String(err)}`))
-            .finally(done);
+        // Streams end and delivery cursors are saved while the store is still open.
+        void services.delivery.close().finally(() => {
+          server.close(() => {
+            void tasksClosed
+              .then(() => store.close())
+              .catch((err: unknown) => log.error(`closing the store: ${err instanceof Error ? err.message : String(err)}`))
+              .finally(done);
+          });
+          server.closeAllConnections();
         });
-        server.closeAllConnections();
       });
       return closing;
     },

@@ -1,5 +1,5 @@
 // The emulator's own API under /_emulator/ (never part of AWS's surface): health, reset, clock, config,
-// events, simulations, fault rules, accounts, API calls without signing, and the web console's files; one
+// events (and their delivery: stream, webhooks, EventBridge), simulations, fault rules, accounts, API calls without signing, and the web console's files; one
 // module per route under routes/. Plain JSON in and out (except the console's files); errors are
 // {"error": "..."} with a 4xx status.
 import { controlRouter } from './router.js';
@@ -8,6 +8,9 @@ import { callRoute } from './routes/call.js';
 import { clockRoute } from './routes/clock.js';
 import { configRoute } from './routes/config.js';
 import { eventsRoute } from './routes/events.js';
+import { eventStreamRoute } from './routes/events-stream.js';
+import { eventBridgeRoute } from './routes/eventbridge.js';
+import { webhookDeadLettersRoute, webhookRoute, webhooksRoute } from './routes/webhooks.js';
 import { faultRoute, faultsRoute } from './routes/faults.js';
 import { healthRoute } from './routes/health.js';
 import { invitationsRoute } from './routes/invitations.js';
@@ -18,4 +21,23 @@ import { uiRoute } from './routes/ui.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 
-export const handleControl = controlRouter([healthRoute, resetRoute, clockRoute, configRoute, eventsRoute, invitationsRoute, faultsRoute, faultRoute, accountsRoute, callRoute, scenarioRoute, stateRoute, uiRoute]);
+export const handleControl = controlRouter([
+  healthRoute,
+  resetRoute,
+  clockRoute,
+  configRoute,
+  eventsRoute,
+  invitationsRoute,
+  faultsRoute,
+  faultRoute,
+  accountsRoute,
+  callRoute,
+  scenarioRoute,
+  stateRoute,
+  uiRoute,
+  eventStreamRoute,
+  webhooksRoute,
+  webhookRoute,
+  webhookDeadLettersRoute,
+  eventBridgeRoute,
+]);

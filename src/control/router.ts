@@ -34,6 +34,8 @@ export interface ControlCall<Query, Body> {
 
 export interface ControlAnswer {
   status: number;
+  /** Takes the response over instead (a long-lived stream); the call ends when the returned promise settles. */
+  takeOver?: (res: ServerResponse) => Promise<void>;
   /** Sent as JSON, except a Buffer, sent as is (its Content-Type in `headers`). */
   body: unknown;
   headers?: Record<string, string>;
@@ -58,12 +60,13 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 
 /**
- * `paths` match exactly (trailing slashes ignored), except that a path ending in `/{id}` matches any one further
- * segment (the `id`); `prefix` (ending in '/') matches every path under it.
+ * `paths` match exactly (trailing slashes ignored), except that an `{id}` segment, last or last but one
+ * (`…/{id}`, `…/{id}/dead-letters`), matches any one segment (the `id`); `prefix` (ending in '/') matches every
+ * path under it.
  */
 export type ControlRoute = { paths: readonly string[]; prefix?: string } & { [M in Method]?: MethodHandler };
 
-const ID_SUFFIX = '/{id}';
+const ID_SEGMENT = '/{id}';
 
 /** Declares a handler; its `query` and `body` arrive typed by their schemas. */
 export function handler<Q extends Schema = Record<never, never>, B extends Schema = Record<never, never>>(def: {
@@ -138,14 +141,13 @@ export type ControlEntry = (
 export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
   const byPath = new Map<string, ControlRoute>();
   const prefixed = routes.filter((route) => route.prefix !== undefined);
-  /** Routes declared as `<parent>/{id}`, by parent path. */
-  const byParent = new Map<string, ControlRoute>();
+  /** Routes with an `{id}` segment, by their path as declared. */
+  const byPattern = new Map<string, ControlRoute>();
   for (const route of routes) {
     for (const path of route.paths) {
-      const table = path.endsWith(ID_SUFFIX) ? byParent : byPath;
-      const key = path.endsWith(ID_SUFFIX) ? path.slice(0, -ID_SUFFIX.length) : path;
-      if (table.has(key)) throw new Error(`control route ${path} is declared twice`);
-      table.set(key, route);
+      const table = path.includes(ID_SEGMENT) ? byPattern : byPath;
+      if (table.has(path)) throw new Error(`control route ${path} is declared twice`);
+      table.set(path, route);
     }
   }
 
@@ -153,14 +155,19 @@ export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
   function lookup(path: string): { route: ControlRoute; id: string } | undefined {
     const exact = byPath.get(path);
     if (exact) return { route: exact, id: '' };
-    const slash = path.lastIndexOf('/');
-    const parent = slash > 0 ? byParent.get(path.slice(0, slash)) : undefined;
-    if (!parent) return undefined;
-    try {
-      return { route: parent, id: decodeURIComponent(path.slice(slash + 1)) };
-    } catch {
-      return undefined; // malformed percent-encoding: no such resource
+    // The id is the last segment (`…/{id}`) or the one before it (`…/{id}/dead-letters`).
+    const segments = path.split('/');
+    for (let at = segments.length - 1; at >= Math.max(1, segments.length - 2); at--) {
+      const pattern = [...segments.slice(0, at), '{id}', ...segments.slice(at + 1)].join('/');
+      const route = byPattern.get(pattern);
+      if (!route) continue;
+      try {
+        return { route, id: decodeURIComponent(segments[at]!) };
+      } catch {
+        return undefined; // malformed percent-encoding: no such resource
+      }
     }
+    return undefined;
   }
 
   return async function handleControl(req, res, path, query, services, requestId) {
@@ -185,6 +192,11 @@ export function controlRouter(routes: readonly ControlRoute[]): ControlEntry {
         checkedBody = target.body === 'unchecked' ? parsed : checkObject(target.body, parsed);
       }
       const answer = await target.handle({ query: checkedQuery, body: checkedBody, id: found.id, req, services, path, requestId });
+      if (answer.takeOver) {
+        res.setHeader('x-amzn-RequestId', requestId);
+        await answer.takeOver(res);
+        return;
+      }
       if (answer.stream) await sendStream(res, answer.status, { ...headers, ...answer.headers }, answer.stream);
       else if (answer.body instanceof Buffer) sendBytes(res, answer.status, { ...headers, ...answer.headers }, answer.body);
       else sendJson(res, answer.status, answer.body, { ...headers, ...answer.headers });

@@ -32,8 +32,8 @@ export type FieldSpec = Common &
     | { type: 'instant' }
     /** A JSON object: checked field by field when `fields` is given, otherwise passed on as it is. */
     | { type: 'object'; fields?: Schema }
-    /** A JSON array of at most `maxItems` values, each checked by `items`; problems name `field[i]`. */
-    | { type: 'array'; items: FieldSpec; maxItems: number }
+    /** A JSON array of `minItems` (default 0) to `maxItems` values, each checked by `items`; problems name `field[i]`. */
+    | { type: 'array'; items: FieldSpec; minItems?: number; maxItems: number }
   );
 
 export type Schema = { readonly [key: string]: FieldSpec };
@@ -80,7 +80,7 @@ function codePoints(text: string): number {
 
 function typeExpected(spec: FieldSpec): string {
   if (spec.type === 'string') return spec.values ? quoteList(spec.values) : (spec.expected ?? 'a string');
-  if (spec.type === 'array') return `a list of at most ${spec.maxItems} entries`;
+  if (spec.type === 'array') return spec.minItems ? `a list of ${spec.minItems} to ${spec.maxItems} entries` : `a list of at most ${spec.maxItems} entries`;
   return spec.type === 'boolean' ? 'true or false' : 'a JSON object';
 }
 
@@ -143,7 +143,7 @@ function checkField(name: string, spec: FieldSpec, value: unknown, problems: str
       if (value === null || typeof value !== 'object' || Array.isArray(value)) break;
       return spec.fields ? checkFields(spec.fields, value as Record<string, unknown>, `${name}.`, problems) : value;
     case 'array':
-      if (!Array.isArray(value) || value.length > spec.maxItems) break;
+      if (!Array.isArray(value) || value.length < (spec.minItems ?? 0) || value.length > spec.maxItems) break;
       return value.map((item: unknown, i) => (item === undefined ? undefined : checkField(`${name}[${i}]`, spec.items, item, problems)));
   }
   problems.push(`${at} must be ${typeExpected(spec)}${orNull}.`);

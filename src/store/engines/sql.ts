@@ -339,6 +339,8 @@ export class SqlUnitOfWork implements UnitOfWork {
       `INSERT INTO events (id, account_id, catalog, detail_type, available_at_ms, recorded_at_ms, envelope) VALUES (${[e.id, e.account, catalog, e['detail-type'], availableAt, Number.isFinite(recorded) ? recorded : 0, JSON.stringify(e)].map((v) => b.p(v)).join(', ')})`,
       b.params,
     );
+    // Event delivery (streams, webhooks) watches `version('events')` to learn that the outbox grew.
+    this.hooks.touched('events');
   }
 
   async getMeta(key: string): Promise<string | undefined> {
