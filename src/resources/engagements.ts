@@ -5,6 +5,7 @@ import { AWS_ACCOUNT, AWS_MEMBER } from '../accounts.js';
 import { arns, idFromArnOrId } from '../arns.js';
 import type { HandlerTable, RequestContext, Services } from '../context.js';
 import { AccessDeniedException, ResourceNotFoundException } from '../errors.js';
+import { QUOTAS, quotaBreach, quotaException } from '../rules/quotas.js';
 import type {
   EngagementContextDetails,
   EngagementMember,
@@ -61,7 +62,7 @@ export async function saveEngagement(uow: UnitOfWork, engagement: EngagementReco
 }
 
 /** An engagement holds at most 10 members (behavior.md §4.2). */
-export const MAX_ENGAGEMENT_MEMBERS = 10;
+export const MAX_ENGAGEMENT_MEMBERS = QUOTAS.engagementMembers.limit;
 
 /** The members of an engagement in join order (at most MAX_ENGAGEMENT_MEMBERS). */
 export function membersOf(uow: UnitOfWork, catalog: Catalog, engagementId: string): Promise<EngagementMemberRecord[]> {
@@ -106,11 +107,14 @@ export async function createEngagement(
 
 /**
  * Adds `accountId` to the engagement, updates ModifiedAt/ModifiedBy and tells every member (the new one
- * included) with `Engagement Member Added` (behavior.md §5.4).
+ * included) with `Engagement Member Added` (behavior.md §5.4). An 11th member → ServiceQuotaExceededException.
  */
 export async function addMember(uow: UnitOfWork, services: Services, engagement: EngagementRecord, accountId: string): Promise<EngagementMemberRecord> {
   const now = services.clock.nowIso();
   const existing = await membersOf(uow, engagement.catalog, engagement.id);
+  // Callers that answer with a task's ReasonCode check first; this keeps every other path within the limit.
+  const breach = quotaBreach('engagementMembers', existing.length);
+  if (breach) throw quotaException(breach);
   const profile = accountId === AWS_ACCOUNT ? AWS_MEMBER : services.accounts.profile(accountId);
   const member: EngagementMemberRecord = {
     catalog: engagement.catalog,
