@@ -193,7 +193,7 @@ describe('the current model (October 2026)', () => {
       Interactions: [{ Contact: { BusinessTitle: 'CTO', Email: 'cto@lead.example.com', FirstName: 'Ada', LastName: 'Lovelace' } }],
     };
 
-    it('CreateEngagement: no Title or Description, a Lead without address, a ProspectingResult context → valid (501 until implemented)', async () => {
+    it('CreateEngagement: no Title or Description, a Lead without address, a ProspectingResult context → valid', async () => {
       for (const reply of await bothRoutings(server.endpoint, 'CreateEngagement', {
         Catalog: 'Sandbox',
         ClientToken: 'lead-no-address',
@@ -202,13 +202,11 @@ describe('the current model (October 2026)', () => {
           { Type: 'ProspectingResult', Payload: { ProspectingResult: { Aws: { Customer: { AccountName: 'Lead Without Address', Country: 'US' } } } } },
         ],
       })) {
-        assertNotImplemented(reply, 'CreateEngagement');
+        assert.equal(reply.status, 200, reply.body);
+        assert.match(String(reply.json().Id), /^eng-[0-9a-z]{14}$/);
       }
-      const err = await sdkError(
-        client.send(new CreateEngagementCommand({ Catalog: 'Sandbox', Contexts: [{ Type: 'Lead', Payload: { Lead: lead } }] })),
-        'NotImplementedException',
-      );
-      assert.match(err.message, /CreateEngagement/);
+      const created = await client.send(new CreateEngagementCommand({ Catalog: 'Sandbox', Contexts: [{ Type: 'Lead', Payload: { Lead: lead } }] }));
+      assert.match(created.Id!, /^eng-[0-9a-z]{14}$/);
       // Changed constraints: an empty title, a free-text email and a short business problem pass; an empty
       // contact BusinessTitle (April: 0–80 characters, now 1–255) does not.
       const contact = { BusinessTitle: 'CTO', Email: 'ada at lead', FirstName: 'Ada', LastName: 'Lovelace' };
@@ -219,7 +217,7 @@ describe('the current model (October 2026)', () => {
         Title: '',
         Contexts: [{ Type: 'Lead', Payload: { Lead: relaxed } }],
       });
-      assertNotImplemented(relaxedReply!, 'CreateEngagement');
+      assert.equal(relaxedReply!.status, 200, relaxedReply!.body);
       const tightened = { ...relaxed, Interactions: [{ Contact: { ...contact, BusinessTitle: '' } }] };
       assertValidation(
         await callRaw(server.endpoint, 'CreateEngagement', { Catalog: 'Sandbox', ClientToken: 'tight', Contexts: [{ Type: 'Lead', Payload: { Lead: tightened } }] }),
@@ -238,7 +236,7 @@ describe('the current model (October 2026)', () => {
       const prospecting = { ProspectingResult: { Aws: { Insights: { MarketplaceEngagementScore: 'High' } } } };
       await sdkError(
         client.send(new CreateEngagementContextCommand({ Catalog: 'Sandbox', EngagementIdentifier: 'eng-abcdefghij0123', Type: 'ProspectingResult', Payload: prospecting })),
-        'NotImplementedException',
+        'ResourceNotFoundException',
       );
       await sdkError(
         client.send(
@@ -251,7 +249,7 @@ describe('the current model (October 2026)', () => {
             Payload: prospecting,
           }),
         ),
-        'NotImplementedException',
+        'ResourceNotFoundException',
       );
       const reply = await callRaw(server.endpoint, 'CreateEngagementContext', {
         Catalog: 'Sandbox',
@@ -303,10 +301,13 @@ describe('the current model (October 2026)', () => {
     it('ListEngagements filters on the ProspectingResult context type', async () => {
       const all = (await client.send(new ListEngagementsCommand({ Catalog: 'Sandbox' }))).EngagementSummaryList!;
       assert.ok(all.length > 0, 'the accepted referral above made the caller a member of an engagement');
+      // CreateEngagement above made one with a ProspectingResult context; the referral's has none.
+      const withType = all.filter((e) => e.ContextTypes?.includes('ProspectingResult')).map((e) => e.Id).sort();
+      assert.equal(withType.length, 1);
       const prospected = await client.send(new ListEngagementsCommand({ Catalog: 'Sandbox', ContextTypes: ['ProspectingResult'] }));
-      assert.deepEqual(prospected.EngagementSummaryList, []);
+      assert.deepEqual(prospected.EngagementSummaryList?.map((e) => e.Id).sort(), withType);
       const others = await client.send(new ListEngagementsCommand({ Catalog: 'Sandbox', ExcludeContextTypes: ['ProspectingResult'] }));
-      assert.deepEqual(others.EngagementSummaryList?.map((e) => e.Id).sort(), all.map((e) => e.Id).sort());
+      assert.deepEqual(others.EngagementSummaryList?.map((e) => e.Id).sort(), all.filter((e) => !withType.includes(e.Id)).map((e) => e.Id).sort());
     });
   });
 

@@ -15,6 +15,8 @@ import {
   ListEngagementByAcceptingInvitationTasksCommand,
   ListEngagementInvitationsCommand,
   ListEngagementMembersCommand,
+  ListEngagementResourceAssociationsCommand,
+  ListEngagementsCommand,
   ListOpportunitiesCommand,
   ListResourceSnapshotsCommand,
   ListTagsForResourceCommand,
@@ -97,6 +99,11 @@ describe('a database of the release before the unit-of-work store', () => {
     assert.equal(engagement.MemberCount, 2);
     const members = await client.send(new ListEngagementMembersCommand({ Catalog: 'Sandbox', Identifier: accepted.engagementId }));
     assert.deepEqual(members.EngagementMemberList!.map((m) => m.AccountId), ['aws', ACCOUNT]);
+    // Schema 5 copied the engagement's list fields onto member records and links onto per-member rows.
+    const listed = await client.send(new ListEngagementsCommand({ Catalog: 'Sandbox', CreatedBy: ['aws'], ExcludeContextTypes: ['Lead'] }));
+    assert.ok(listed.EngagementSummaryList!.some((e) => e.Id === accepted.engagementId && e.CreatedAt?.getTime() === engagement.CreatedAt?.getTime()));
+    const links = await client.send(new ListEngagementResourceAssociationsCommand({ Catalog: 'Sandbox', EngagementIdentifier: accepted.engagementId }));
+    assert.deepEqual(links.EngagementResourceAssociationSummaries!.map((l) => [l.ResourceId, l.CreatedBy]), [[accepted.opportunityId, ACCOUNT]]);
     const job = await client.send(new GetResourceSnapshotJobCommand({ Catalog: 'Sandbox', ResourceSnapshotJobIdentifier: accepted.jobId }));
     assert.equal(job.Status, 'Running');
     const snapshots = await client.send(new ListResourceSnapshotsCommand({ Catalog: 'Sandbox', EngagementIdentifier: accepted.engagementId }));

@@ -5,6 +5,7 @@ import { AWS_ACCOUNT, AWS_MEMBER } from '../accounts.js';
 import { arns, idFromArnOrId } from '../arns.js';
 import type { HandlerTable, RequestContext, Services } from '../context.js';
 import { AccessDeniedException, ResourceNotFoundException } from '../errors.js';
+import { QUOTAS, quotaBreach, quotaException } from '../rules/quotas.js';
 import type {
   EngagementContextDetails,
   EngagementMember,
@@ -12,14 +13,56 @@ import type {
   EngagementSummary,
   GetEngagementResponse,
 } from '../model/generated/types.js';
-import { engagementKind, engagementMemberKind, engagementResourceKind } from '../store/kinds.js';
+import { engagementKind, engagementMemberKind, engagementResourceKind, engagementResourceViewKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
-import type { Catalog, EngagementMemberRecord, EngagementRecord } from '../store/records.js';
-import type { UnitOfWork } from '../store/unit-of-work.js';
-import { pageFromStore, paginate } from './pagination.js';
+import type { Catalog, EngagementMemberRecord, EngagementRecord, EngagementResourceRecord } from '../store/records.js';
+import type { UnitOfWork, Where } from '../store/unit-of-work.js';
+import { pageFromStore } from './pagination.js';
+
+const CONTEXT_TYPES = ['CustomerProject', 'Lead', 'ProspectingResult'] as const;
+
+/** The engagement's distinct context types, sorted and joined: the member record's `contextTypeSet`. */
+export function contextTypeSetOf(contexts: readonly EngagementContextDetails[]): string {
+  return [...new Set(contexts.map((c) => c.Type))].sort().join(',');
+}
+
+/** Every possible `contextTypeSet` value (2^3 of them), computed once. */
+const ALL_TYPE_SETS: readonly string[] = Array.from({ length: 1 << CONTEXT_TYPES.length }, (_, mask) =>
+  CONTEXT_TYPES.filter((_t, i) => mask & (1 << i)).sort().join(','),
+);
+
+/**
+ * The type sets that pass ListEngagements' ContextTypes (any of) and ExcludeContextTypes (none of): the two
+ * filters become one IN-list on one column, answered in the same index scan.
+ */
+function typeSetsMatching(withAny: readonly string[] | undefined, without: readonly string[] | undefined): string[] | undefined {
+  if (!withAny && !without) return undefined;
+  return ALL_TYPE_SETS.filter((set) => {
+    const types = set === '' ? [] : set.split(',');
+    return (!withAny || types.some((t) => withAny.includes(t))) && !types.some((t) => (without ?? []).includes(t));
+  });
+}
+
+/** The engagement's list fields as every member record carries them. */
+function listFields(engagement: EngagementRecord): Pick<EngagementMemberRecord, 'engagementCreatedAt' | 'engagementCreatedBy' | 'contextTypeSet'> {
+  return { engagementCreatedAt: engagement.createdAt, engagementCreatedBy: engagement.createdBy, contextTypeSet: contextTypeSetOf(engagement.contexts) };
+}
+
+/**
+ * Writes an engagement and keeps the copies of its list fields on its member records in step. Every change of
+ * an engagement's contexts must go through here (or engagement-contexts.ts, which does).
+ */
+export async function saveEngagement(uow: UnitOfWork, engagement: EngagementRecord): Promise<void> {
+  await uow.put(engagementKind, engagement);
+  const fields = listFields(engagement);
+  for (const member of await membersOf(uow, engagement.catalog, engagement.id)) {
+    if (member.contextTypeSet === fields.contextTypeSet && member.engagementCreatedAt === fields.engagementCreatedAt && member.engagementCreatedBy === fields.engagementCreatedBy) continue;
+    await uow.put(engagementMemberKind, { ...member, ...fields });
+  }
+}
 
 /** An engagement holds at most 10 members (behavior.md §4.2). */
-export const MAX_ENGAGEMENT_MEMBERS = 10;
+export const MAX_ENGAGEMENT_MEMBERS = QUOTAS.engagementMembers.limit;
 
 /** The members of an engagement in join order (at most MAX_ENGAGEMENT_MEMBERS). */
 export function membersOf(uow: UnitOfWork, catalog: Catalog, engagementId: string): Promise<EngagementMemberRecord[]> {
@@ -57,17 +100,21 @@ export async function createEngagement(
     websiteUrl: creator.websiteUrl,
     joinedAt: now,
     position: 1,
+    ...listFields(record),
   });
   return record;
 }
 
 /**
  * Adds `accountId` to the engagement, updates ModifiedAt/ModifiedBy and tells every member (the new one
- * included) with `Engagement Member Added` (behavior.md §5.4).
+ * included) with `Engagement Member Added` (behavior.md §5.4). An 11th member → ServiceQuotaExceededException.
  */
 export async function addMember(uow: UnitOfWork, services: Services, engagement: EngagementRecord, accountId: string): Promise<EngagementMemberRecord> {
   const now = services.clock.nowIso();
   const existing = await membersOf(uow, engagement.catalog, engagement.id);
+  // Callers that answer with a task's ReasonCode check first; this keeps every other path within the limit.
+  const breach = quotaBreach('engagementMembers', existing.length);
+  if (breach) throw quotaException(breach);
   const profile = accountId === AWS_ACCOUNT ? AWS_MEMBER : services.accounts.profile(accountId);
   const member: EngagementMemberRecord = {
     catalog: engagement.catalog,
@@ -77,9 +124,14 @@ export async function addMember(uow: UnitOfWork, services: Services, engagement:
     websiteUrl: profile.websiteUrl,
     joinedAt: now,
     position: (existing[existing.length - 1]?.position ?? 0) + 1,
+    ...listFields(engagement),
   };
   await uow.put(engagementMemberKind, member);
   await uow.put(engagementKind, { ...engagement, modifiedAt: now, modifiedBy: accountId });
+  // The new member sees every resource already linked to the engagement.
+  for (const link of await queryAll(uow, engagementResourceKind, { where: { catalog: engagement.catalog, engagementId: engagement.id } })) {
+    await uow.put(engagementResourceViewKind, { ...link, viewerAccountId: accountId });
+  }
   const arn = arns.engagement(engagement.catalog, engagement.id);
   for (const recipient of [...existing, member]) {
     await services.events.emit(uow, recipient.accountId, 'Engagement Member Added', [arn], {
@@ -97,14 +149,20 @@ export async function associateResource(
   services: Services,
   link: { catalog: Catalog; engagementId: string; resourceId: string; createdBy: string },
 ): Promise<void> {
-  await uow.put(engagementResourceKind, {
+  const record: EngagementResourceRecord = {
     catalog: link.catalog,
     engagementId: link.engagementId,
     resourceType: 'Opportunity' as const,
     resourceId: link.resourceId,
     createdBy: link.createdBy,
     createdAt: services.clock.nowIso(),
-  });
+  };
+  // A link already recorded keeps its first date (and its place in the lists).
+  if (await uow.get(engagementResourceKind, [record.catalog, record.engagementId, record.resourceType, record.resourceId])) return;
+  await uow.put(engagementResourceKind, record);
+  for (const member of await membersOf(uow, link.catalog, link.engagementId)) {
+    await uow.put(engagementResourceViewKind, { ...record, viewerAccountId: member.accountId });
+  }
 }
 
 /** The engagement named by id or ARN, if the caller is one of its members. */
@@ -126,7 +184,7 @@ async function engagementView(uow: UnitOfWork, engagement: EngagementRecord): Pr
   return {
     Id: engagement.id,
     Arn: arns.engagement(engagement.catalog, engagement.id),
-    Title: engagement.title,
+    Title: engagement.title === '' ? undefined : engagement.title,
     Description: engagement.description,
     CreatedAt: engagement.createdAt,
     CreatedBy: engagement.createdBy,
@@ -144,37 +202,34 @@ export const engagementHandlers: HandlerTable = {
 
   ListEngagements(ctx, input) {
     return ctx.services.store.transaction(async (uow) => {
-      // The caller's engagements are its memberships; their filters (context types) are not fields, so the
-      // page is cut in memory from the caller's engagements (bounded by what one partner takes part in).
-      const mine = await queryAll(uow, engagementMemberKind, { where: { accountId: ctx.accountId, catalog: ctx.catalog } });
-      const ids = mine.map((m) => m.engagementId);
-      const wanted = input.EngagementIdentifier ? new Set(input.EngagementIdentifier.map(idFromArnOrId)) : null;
-      const createdBy = input.CreatedBy ? new Set(input.CreatedBy) : null;
-      const excludeCreatedBy = new Set(input.ExcludeCreatedBy ?? []);
-      const withTypes = input.ContextTypes ? new Set(input.ContextTypes) : null;
-      const withoutTypes = new Set(input.ExcludeContextTypes ?? []);
-      const candidates = (ids.length === 0 ? [] : await queryAll(uow, engagementKind, { where: { catalog: ctx.catalog, id: ids } })).filter((e) => {
-          const types = contextTypes(e) ?? [];
-          return (
-            (!wanted || wanted.has(e.id)) &&
-            (!createdBy || createdBy.has(e.createdBy)) &&
-            !excludeCreatedBy.has(e.createdBy) &&
-            (!withTypes || types.some((t) => withTypes.has(t))) &&
-            !types.some((t) => withoutTypes.has(t))
-          );
-        });
-      const page = paginate({
-        items: candidates,
-        maxResults: input.MaxResults ?? 20,
-        nextToken: input.NextToken,
-        fingerprint: ['ListEngagements', ctx.accountId, ctx.catalog, input.EngagementIdentifier, input.CreatedBy, input.ExcludeCreatedBy, input.ContextTypes, input.ExcludeContextTypes, input.Sort],
-        // The only sort name is CreatedDate; default newest first.
-        sortKey: (e) => [e.createdAt, e.id],
-        descending: (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING',
-      });
+      // One scan of the caller's memberships, which carry the engagement's list fields (see saveEngagement).
+      const where: Where<typeof engagementMemberKind.fields> = {
+        accountId: ctx.accountId,
+        catalog: ctx.catalog,
+        ...(input.EngagementIdentifier ? { engagementId: input.EngagementIdentifier.map(idFromArnOrId) } : {}),
+        ...(input.CreatedBy || input.ExcludeCreatedBy
+          ? { engagementCreatedBy: input.CreatedBy ? input.CreatedBy.filter((a) => !(input.ExcludeCreatedBy ?? []).includes(a)) : { notIn: input.ExcludeCreatedBy! } }
+          : {}),
+      };
+      const typeSets = typeSetsMatching(input.ContextTypes, input.ExcludeContextTypes);
+      const page = await pageFromStore(
+        uow,
+        engagementMemberKind,
+        {
+          where: typeSets ? { ...where, contextTypeSet: typeSets } : where,
+          // The only sort name is CreatedDate; default newest first. Ties: engagement id (the key).
+          sort: { by: 'engagementCreatedAt', order: (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING' ? 'desc' : 'asc' },
+        },
+        {
+          maxResults: input.MaxResults ?? 20,
+          nextToken: input.NextToken,
+          fingerprint: ['ListEngagements', ctx.accountId, ctx.catalog, input.EngagementIdentifier, input.CreatedBy, input.ExcludeCreatedBy, input.ContextTypes, input.ExcludeContextTypes, input.Sort],
+        },
+      );
       const summaries: EngagementSummary[] = [];
-      for (const e of page.items) {
-        const view = await engagementView(uow, e);
+      for (const membership of page.items) {
+        const engagement = (await uow.get(engagementKind, [membership.catalog, membership.engagementId]))!;
+        const view = await engagementView(uow, engagement);
         summaries.push({
           Arn: view.Arn,
           Id: view.Id,
@@ -184,7 +239,7 @@ export const engagementHandlers: HandlerTable = {
           MemberCount: view.MemberCount,
           ModifiedAt: view.ModifiedAt,
           ModifiedBy: view.ModifiedBy,
-          ContextTypes: contextTypes(e),
+          ContextTypes: contextTypes(engagement),
         });
       }
       return { EngagementSummaryList: summaries, NextToken: page.nextToken };
@@ -207,23 +262,25 @@ export const engagementHandlers: HandlerTable = {
 
   ListEngagementResourceAssociations(ctx, input) {
     return ctx.services.store.transaction(async (uow) => {
-      // Only links of engagements the caller belongs to: membership is another kind, so the page is cut in memory.
-      const mine = new Set((await queryAll(uow, engagementMemberKind, { where: { accountId: ctx.accountId, catalog: ctx.catalog } })).map((m) => m.engagementId));
-      const where: Record<string, string | string[]> = { catalog: ctx.catalog };
-      if (input.EngagementIdentifier) where.engagementId = idFromArnOrId(input.EngagementIdentifier);
-      else where.engagementId = [...mine];
-      if (input.ResourceIdentifier) where.resourceId = input.ResourceIdentifier;
-      if (input.ResourceType) where.resourceType = input.ResourceType;
-      if (input.CreatedBy) where.createdBy = input.CreatedBy;
-      const links = (await queryAll(uow, engagementResourceKind, { where })).filter((l) => mine.has(l.engagementId));
-      const page = paginate({
-        items: links,
-        maxResults: input.MaxResults ?? 100,
-        nextToken: input.NextToken,
-        fingerprint: ['ListEngagementResourceAssociations', ctx.accountId, ctx.catalog, input.EngagementIdentifier, input.ResourceType, input.ResourceIdentifier, input.CreatedBy],
-        sortKey: (l) => [l.createdAt, l.engagementId, l.resourceId],
-        descending: false,
-      });
+      // The caller's own copy of each link of its engagements: one scan, oldest link first.
+      const where: Where<typeof engagementResourceViewKind.fields> = {
+        viewerAccountId: ctx.accountId,
+        catalog: ctx.catalog,
+        ...(input.EngagementIdentifier ? { engagementId: idFromArnOrId(input.EngagementIdentifier) } : {}),
+        ...(input.ResourceIdentifier ? { resourceId: input.ResourceIdentifier } : {}),
+        ...(input.ResourceType ? { resourceType: input.ResourceType } : {}),
+        ...(input.CreatedBy ? { createdBy: input.CreatedBy } : {}),
+      };
+      const page = await pageFromStore(
+        uow,
+        engagementResourceViewKind,
+        { where, sort: { by: 'createdAt' } },
+        {
+          maxResults: input.MaxResults ?? 100,
+          nextToken: input.NextToken,
+          fingerprint: ['ListEngagementResourceAssociations', ctx.accountId, ctx.catalog, input.EngagementIdentifier, input.ResourceType, input.ResourceIdentifier, input.CreatedBy],
+        },
+      );
       const summaries: EngagementResourceAssociationSummary[] = page.items.map((l) => ({
         Catalog: l.catalog,
         EngagementId: l.engagementId,

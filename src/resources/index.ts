@@ -3,6 +3,7 @@
 import type { HandlerTable } from '../context.js';
 import type { OperationName } from '../model/generated/operations.js';
 import { acceptInvitationTaskHandlers } from '../tasks/engagement-by-accepting-invitation.js';
+import { engagementContextHandlers } from './engagement-contexts.js';
 import { engagementInvitationHandlers } from './engagement-invitations.js';
 import { engagementHandlers } from './engagements.js';
 import { opportunityHandlers } from './opportunities.js';
@@ -13,6 +14,7 @@ import {
   engagementKind,
   engagementMemberKind,
   engagementResourceKind,
+  engagementResourceViewKind,
   opportunityKind,
   resourceSnapshotJobKind,
   resourceSnapshotKind,
@@ -23,6 +25,7 @@ export const handlers: HandlerTable = {
   ...opportunityHandlers,
   ...engagementInvitationHandlers,
   ...engagementHandlers,
+  ...engagementContextHandlers,
   ...resourceSnapshotJobHandlers,
   ...resourceSnapshotHandlers,
   ...acceptInvitationTaskHandlers,
@@ -42,7 +45,7 @@ export const pureReadOperations: ReadonlyMap<OperationName, readonly string[]> =
   ['GetEngagement', ENGAGEMENT],
   ['ListEngagements', ENGAGEMENT],
   ['ListEngagementMembers', ENGAGEMENT],
-  ['ListEngagementResourceAssociations', [...ENGAGEMENT, engagementResourceKind.name]],
+  ['ListEngagementResourceAssociations', [...ENGAGEMENT, engagementResourceKind.name, engagementResourceViewKind.name]],
   ['GetResourceSnapshotJob', [resourceSnapshotJobKind.name]],
   ['ListResourceSnapshotJobs', [resourceSnapshotJobKind.name]],
   ['GetResourceSnapshot', [...ENGAGEMENT, resourceSnapshotKind.name]],

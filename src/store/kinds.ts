@@ -5,6 +5,7 @@ import type {
   EngagementMemberRecord,
   EngagementRecord,
   EngagementResourceRecord,
+  EngagementResourceViewRecord,
   InvitationRecord,
   OpportunityRecord,
   ResourceSnapshotJobRecord,
@@ -76,9 +77,19 @@ export const engagementMemberKind = recordKind<EngagementMemberRecord>()({
     engagementId: { type: 'text', of: (d) => d.engagementId },
     accountId: { type: 'text', of: (d) => d.accountId },
     position: { type: 'int', of: (d) => d.position },
+    // The engagement's list fields, copied (ListEngagements: CreatedBy, ContextTypes filters; CreatedDate sort).
+    engagementCreatedAt: { type: 'timestamp', of: (d) => ms(d.engagementCreatedAt ?? d.joinedAt) },
+    engagementCreatedBy: { type: 'text', of: (d) => d.engagementCreatedBy ?? '' },
+    contextTypeSet: { type: 'text', of: (d) => d.contextTypeSet ?? '' },
   },
-  // ListEngagementMembers (join order) and "my engagements".
-  indexes: [['catalog', 'engagementId', 'position'], ['accountId', 'catalog']],
+  // ListEngagementMembers (join order), "my engagements" by id, and ListEngagements (newest or oldest first,
+  // optionally one creator): one index range scan of the caller's memberships.
+  indexes: [
+    ['catalog', 'engagementId', 'position'],
+    ['accountId', 'catalog'],
+    ['accountId', 'catalog', 'engagementCreatedAt'],
+    ['accountId', 'catalog', 'engagementCreatedBy', 'engagementCreatedAt'],
+  ],
   scope: { account: 'accountId', catalog: 'catalog' },
 });
 
@@ -194,6 +205,28 @@ export const engagementResourceKind = recordKind<EngagementResourceRecord>()({
   scope: { account: 'createdBy', catalog: 'catalog' },
 });
 
+// ListEngagementResourceAssociations: the links of the caller's engagements, one row per (member, link), so
+// the list is one scan of the caller's rows; EngagementIdentifier, ResourceType, ResourceIdentifier, CreatedBy.
+export const engagementResourceViewKind = recordKind<EngagementResourceViewRecord>()({
+  name: 'engagement_resource_view',
+  key: ['catalog', 'viewerAccountId', 'engagementId', 'resourceType', 'resourceId'],
+  fields: {
+    catalog: { type: 'text', of: (d) => d.catalog },
+    viewerAccountId: { type: 'text', of: (d) => d.viewerAccountId },
+    engagementId: { type: 'text', of: (d) => d.engagementId },
+    resourceType: { type: 'text', of: (d) => d.resourceType },
+    resourceId: { type: 'text', of: (d) => d.resourceId },
+    createdBy: { type: 'text', of: (d) => d.createdBy },
+    createdAt: { type: 'timestamp', of: (d) => ms(d.createdAt) },
+  },
+  indexes: [
+    ['viewerAccountId', 'catalog', 'createdAt'],
+    ['viewerAccountId', 'catalog', 'resourceId', 'createdAt'],
+    ['viewerAccountId', 'catalog', 'createdBy', 'createdAt'],
+  ],
+  scope: { account: 'viewerAccountId', catalog: 'catalog' },
+});
+
 export const tagSetKind = recordKind<TagSetRecord>()({
   name: 'tag_set',
   key: ['resourceArn'],
@@ -217,4 +250,5 @@ export const allKinds = [
   resourceSnapshotKind,
   engagementResourceKind,
   tagSetKind,
+  engagementResourceViewKind,
 ] as const;

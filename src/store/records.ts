@@ -53,6 +53,12 @@ export interface EngagementMemberRecord {
   joinedAt: string;
   /** Join order, for stable listing. */
   position: number;
+  // Copies of the engagement's list fields, so that ListEngagements is one scan of the caller's memberships
+  // (kept in step by saveEngagement in resources/engagements.ts). Absent on records written before schema 5.
+  engagementCreatedAt?: string;
+  engagementCreatedBy?: string;
+  /** The engagement's distinct context types, sorted and joined with ',' ('' for none). */
+  contextTypeSet?: string;
 }
 
 export interface InvitationRecord {
@@ -133,6 +139,11 @@ export interface EngagementResourceRecord {
   resourceId: string;
   createdBy: string;
   createdAt: string;
+}
+
+/** One engagement-resource link as one member sees it (ListEngagementResourceAssociations reads only these). */
+export interface EngagementResourceViewRecord extends EngagementResourceRecord {
+  viewerAccountId: string;
 }
 
 export interface TagSetRecord {

@@ -66,6 +66,36 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX rec_tag_set_ix_238ef1a250 ON rec_tag_set (account_id, catalog, resource_arn);
     `,
   },
+  {
+    version: 2,
+    description: 'engagement lists in one scan: list fields on member records, one resource-link row per member',
+    sql: `
+      ALTER TABLE rec_engagement_member
+        ADD COLUMN engagement_created_at bigint NOT NULL DEFAULT 0,
+        ADD COLUMN engagement_created_by text COLLATE "C" NOT NULL DEFAULT '',
+        ADD COLUMN context_type_set text COLLATE "C" NOT NULL DEFAULT '';
+      UPDATE rec_engagement_member m SET
+          engagement_created_at = e.created_at,
+          engagement_created_by = e.created_by,
+          context_type_set = coalesce((SELECT string_agg(DISTINCT c->>'Type', ',' ORDER BY c->>'Type')
+                                       FROM jsonb_array_elements(e.doc::jsonb->'contexts') c), '')
+        FROM rec_engagement e WHERE e.catalog = m.catalog AND e.id = m.engagement_id;
+      UPDATE rec_engagement_member m SET doc = (m.doc::jsonb || jsonb_build_object(
+          'engagementCreatedAt', e.doc::jsonb->>'createdAt', 'engagementCreatedBy', m.engagement_created_by,
+          'contextTypeSet', m.context_type_set))::text
+        FROM rec_engagement e WHERE e.catalog = m.catalog AND e.id = m.engagement_id;
+      CREATE INDEX rec_engagement_member_ix_2cbf98af7f ON rec_engagement_member (account_id, catalog, engagement_created_at, engagement_id);
+      CREATE INDEX rec_engagement_member_ix_858250cafc ON rec_engagement_member (account_id, catalog, engagement_created_by, engagement_created_at, engagement_id);
+      CREATE TABLE rec_engagement_resource_view (catalog text COLLATE "C" NOT NULL, viewer_account_id text COLLATE "C" NOT NULL, engagement_id text COLLATE "C" NOT NULL, resource_type text COLLATE "C" NOT NULL, resource_id text COLLATE "C" NOT NULL, created_by text COLLATE "C" NOT NULL, created_at bigint NOT NULL, doc text NOT NULL, PRIMARY KEY (catalog, viewer_account_id, engagement_id, resource_type, resource_id));
+      CREATE INDEX rec_engagement_resource_view_ix_b202eab61b ON rec_engagement_resource_view (viewer_account_id, catalog, created_at, engagement_id, resource_type, resource_id);
+      CREATE INDEX rec_engagement_resource_view_ix_d040ba4a39 ON rec_engagement_resource_view (viewer_account_id, catalog, resource_id, created_at, engagement_id, resource_type);
+      CREATE INDEX rec_engagement_resource_view_ix_b9f523d3a0 ON rec_engagement_resource_view (viewer_account_id, catalog, created_by, created_at, engagement_id, resource_type, resource_id);
+      INSERT INTO rec_engagement_resource_view
+        SELECT r.catalog, m.account_id, r.engagement_id, r.resource_type, r.resource_id, r.created_by, r.created_at,
+               (r.doc::jsonb || jsonb_build_object('viewerAccountId', m.account_id))::text
+        FROM rec_engagement_resource r JOIN rec_engagement_member m ON m.catalog = r.catalog AND m.engagement_id = r.engagement_id;
+    `,
+  },
 ];
 
 export const latestPostgresVersion = postgresMigrations[postgresMigrations.length - 1]!.version;

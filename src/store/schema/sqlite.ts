@@ -3,9 +3,9 @@
 // tables declared in kinds.ts, spelled out here so that a later change to a declaration needs its own migration
 // (the conformance suite checks that the migrated schema has every declared column and index); version 4 moves
 // the records of the earlier releases' tables into them and drops those tables.
-import { allKinds, taskKind } from '../kinds.js';
+import { allKinds, engagementMemberKind, engagementResourceViewKind, taskKind } from '../kinds.js';
 import { KindPlan, type AnyKind, type SqlParam } from '../engines/sql.js';
-import type { AcceptInvitationTask, Catalog } from '../records.js';
+import type { AcceptInvitationTask, Catalog, EngagementMemberRecord, EngagementRecord, EngagementResourceRecord } from '../records.js';
 
 /** What a migration step written in code may do with the connection (a better-sqlite3 Database fits). */
 export interface MigrationConnection {
@@ -89,8 +89,10 @@ const EARLIER_TABLES: Readonly<Record<string, string>> = {
  * today's declarations: a later migration that changes a kind's columns must give this copy its own column list.)
  */
 function moveEarlierRecords(db: MigrationConnection): void {
-  for (const kind of allKinds as readonly unknown[] as readonly AnyKind[]) {
-    const table = EARLIER_TABLES[kind.name]!;
+  for (const declared of allKinds as readonly unknown[] as readonly AnyKind[]) {
+    const table = EARLIER_TABLES[declared.name];
+    if (table === undefined) continue; // a kind added after version 4
+    const kind = declared.name === engagementMemberKind.name ? MEMBER_KIND_AT_VERSION_4 : declared;
     const plan = new KindPlan('sqlite', kind);
     const insert = db.prepare(plan.upsertSql);
     for (const row of db.prepare(`SELECT doc FROM ${table}`).all() as { doc: string }[]) {
@@ -98,6 +100,42 @@ function moveEarlierRecords(db: MigrationConnection): void {
       insert.run(...plan.values(kind === (taskKind as unknown as AnyKind) ? taskFromEarlierRelease(doc as TaskOfEarlierReleases) : doc));
     }
     db.prepare(`DROP TABLE ${table}`).run();
+  }
+}
+
+/** The member kind as version 3 created its table (version 5 added the engagement's list fields). */
+const MEMBER_KIND_AT_VERSION_4: AnyKind = (() => {
+  const { catalog, engagementId, accountId, position } = engagementMemberKind.fields;
+  return { ...engagementMemberKind, fields: { catalog, engagementId, accountId, position }, indexes: [] } as unknown as AnyKind;
+})();
+
+/**
+ * Version 5: each member record gets its engagement's list fields (ListEngagements reads only memberships), and
+ * each member gets its own row per engagement-resource link (ListEngagementResourceAssociations likewise).
+ */
+function denormaliseEngagementLists(db: MigrationConnection): void {
+  const engagements = new Map<string, EngagementRecord>();
+  for (const row of db.prepare('SELECT doc FROM rec_engagement').all() as { doc: string }[]) {
+    const e = JSON.parse(row.doc) as EngagementRecord;
+    engagements.set(`${e.catalog}/${e.id}`, e);
+  }
+  const members = new KindPlan('sqlite', engagementMemberKind as unknown as AnyKind);
+  const putMember = db.prepare(members.upsertSql);
+  const byEngagement = new Map<string, string[]>();
+  for (const row of db.prepare('SELECT doc FROM rec_engagement_member').all() as { doc: string }[]) {
+    const m = JSON.parse(row.doc) as EngagementMemberRecord;
+    const key = `${m.catalog}/${m.engagementId}`;
+    byEngagement.set(key, [...(byEngagement.get(key) ?? []), m.accountId]);
+    const e = engagements.get(key);
+    if (!e) continue;
+    const types = [...new Set(e.contexts.map((c) => c.Type))].sort().join(',');
+    putMember.run(...members.values({ ...m, engagementCreatedAt: e.createdAt, engagementCreatedBy: e.createdBy, contextTypeSet: types }));
+  }
+  const views = new KindPlan('sqlite', engagementResourceViewKind as unknown as AnyKind);
+  const putView = db.prepare(views.upsertSql);
+  for (const row of db.prepare('SELECT doc FROM rec_engagement_resource').all() as { doc: string }[]) {
+    const link = JSON.parse(row.doc) as EngagementResourceRecord;
+    for (const viewer of byEngagement.get(`${link.catalog}/${link.engagementId}`) ?? []) putView.run(...views.values({ ...link, viewerAccountId: viewer }));
   }
 }
 
@@ -246,6 +284,22 @@ export const sqliteMigrations: readonly Migration[] = [
       UPDATE events SET recorded_at_ms = time_ms WHERE recorded_at_ms = 0;
     `,
     apply: moveEarlierRecords,
+  },
+  {
+    version: 5,
+    description: 'engagement lists in one scan: list fields on member records, one resource-link row per member',
+    sql: `
+      ALTER TABLE rec_engagement_member ADD COLUMN engagement_created_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rec_engagement_member ADD COLUMN engagement_created_by TEXT NOT NULL DEFAULT '';
+      ALTER TABLE rec_engagement_member ADD COLUMN context_type_set TEXT NOT NULL DEFAULT '';
+      CREATE INDEX rec_engagement_member_ix_2cbf98af7f ON rec_engagement_member (account_id, catalog, engagement_created_at, engagement_id);
+      CREATE INDEX rec_engagement_member_ix_858250cafc ON rec_engagement_member (account_id, catalog, engagement_created_by, engagement_created_at, engagement_id);
+      CREATE TABLE rec_engagement_resource_view (catalog TEXT NOT NULL, viewer_account_id TEXT NOT NULL, engagement_id TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (catalog, viewer_account_id, engagement_id, resource_type, resource_id));
+      CREATE INDEX rec_engagement_resource_view_ix_b202eab61b ON rec_engagement_resource_view (viewer_account_id, catalog, created_at, engagement_id, resource_type, resource_id);
+      CREATE INDEX rec_engagement_resource_view_ix_d040ba4a39 ON rec_engagement_resource_view (viewer_account_id, catalog, resource_id, created_at, engagement_id, resource_type);
+      CREATE INDEX rec_engagement_resource_view_ix_b9f523d3a0 ON rec_engagement_resource_view (viewer_account_id, catalog, created_by, created_at, engagement_id, resource_type, resource_id);
+    `,
+    apply: denormaliseEngagementLists,
   },
 ];
 
