@@ -90,7 +90,8 @@ const EARLIER_TABLES: Readonly<Record<string, string>> = {
  */
 function moveEarlierRecords(db: MigrationConnection): void {
   for (const kind of allKinds as readonly unknown[] as readonly AnyKind[]) {
-    const table = EARLIER_TABLES[kind.name]!;
+    const table = EARLIER_TABLES[kind.name];
+    if (table === undefined) continue; // a kind added after version 4 had no earlier table
     const plan = new KindPlan('sqlite', kind);
     const insert = db.prepare(plan.upsertSql);
     for (const row of db.prepare(`SELECT doc FROM ${table}`).all() as { doc: string }[]) {
@@ -246,6 +247,19 @@ export const sqliteMigrations: readonly Migration[] = [
       UPDATE events SET recorded_at_ms = time_ms WHERE recorded_at_ms = 0;
     `,
     apply: moveEarlierRecords,
+  },
+  {
+    version: 5,
+    description: 'solutions catalogue and selling-system settings (issue 7)',
+    sql: `
+      CREATE TABLE rec_solution (account_id TEXT NOT NULL, catalog TEXT NOT NULL, id TEXT NOT NULL, id_order TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, category TEXT NOT NULL, created_date INTEGER NOT NULL, aws_marketplace_solution_arn TEXT, doc TEXT NOT NULL, PRIMARY KEY (account_id, catalog, id));
+      CREATE INDEX rec_solution_ix_c4d3d3c7de ON rec_solution (account_id, catalog, id_order, id);
+      CREATE INDEX rec_solution_ix_f13a2ecaf7 ON rec_solution (account_id, catalog, name, id);
+      CREATE INDEX rec_solution_ix_ce9ccb1b7a ON rec_solution (account_id, catalog, status, id);
+      CREATE INDEX rec_solution_ix_37c75cb577 ON rec_solution (account_id, catalog, category, id);
+      CREATE INDEX rec_solution_ix_078c798f4b ON rec_solution (account_id, catalog, created_date, id);
+      CREATE TABLE rec_selling_system_settings (account_id TEXT NOT NULL, catalog TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (account_id, catalog));
+    `,
   },
 ];
 
