@@ -6,7 +6,7 @@
 // Seeding is lazy: the first call that needs an (account, catalog) catalogue writes the seed, in its own short
 // write transaction, so reads stay read-only afterwards. `S-1234567` marks a seeded catalogue (nothing
 // deletes solutions). Lookups before that moment answer from the seed list without writing.
-import type { HandlerTable, Services } from '../context.js';
+import type { HandlerTable } from '../context.js';
 import type { ListSolutionsRequest, SolutionBase, SolutionSortName, SolutionStatus } from '../model/generated/types.js';
 import { solutionKind } from '../store/kinds.js';
 import type { Catalog, SolutionRecord } from '../store/records.js';
@@ -44,12 +44,6 @@ export async function ensureCatalogue(uow: UnitOfWork, accountId: string, catalo
   for (const seed of SEED_SOLUTIONS) {
     if ((await uow.get(solutionKind, [accountId, catalog, seed.id])) === undefined) await uow.put(solutionKind, seeded(accountId, catalog, seed));
   }
-}
-
-/** Seeds the catalogue if needed: a read first, a write transaction only the first time. */
-async function ensureCatalogueOnce(services: Services, accountId: string, catalog: Catalog): Promise<void> {
-  const done = await services.store.transaction((uow) => isSeeded(uow, accountId, catalog), { readOnly: true });
-  if (!done) await services.store.transaction((uow) => ensureCatalogue(uow, accountId, catalog));
 }
 
 /** The solution `id` of the account's catalogue, seeded or added; works in read-only transactions too. */
@@ -114,25 +108,31 @@ export function solutionSummary(s: SolutionRecord): SolutionBase {
 
 export const solutionHandlers: HandlerTable = {
   async ListSolutions(ctx, input) {
-    await ensureCatalogueOnce(ctx.services, ctx.accountId, ctx.catalog);
-    return ctx.services.store.transaction(
-      async (uow) => {
-        // Default order: Identifier ascending (the model documents none; ids are what people scan by).
-        const by = SORT_FIELD[input.Sort?.SortBy ?? 'Identifier'];
-        const order = input.Sort?.SortOrder === 'DESCENDING' ? 'desc' : 'asc';
-        const page = await pageFromStore(
-          uow,
-          solutionKind,
-          { where: solutionWhere(ctx.accountId, ctx.catalog, input), sort: { by, order } },
-          {
-            maxResults: input.MaxResults ?? 20,
-            nextToken: input.NextToken,
-            fingerprint: ['ListSolutions', ctx.accountId, ctx.catalog, input.Status, input.Category, input.Identifier, input.AwsMarketplaceSolutionArn, input.Sort],
-          },
-        );
-        return { SolutionSummaries: page.items.map(solutionSummary), NextToken: page.nextToken };
-      },
-      { readOnly: true },
-    );
+    const { store } = ctx.services;
+    const page = async (uow: UnitOfWork) => {
+      // Default order: Identifier (the model's documented default), ascending.
+      const by = SORT_FIELD[input.Sort?.SortBy ?? 'Identifier'];
+      const order = input.Sort?.SortOrder === 'DESCENDING' ? 'desc' : 'asc';
+      const found = await pageFromStore(
+        uow,
+        solutionKind,
+        { where: solutionWhere(ctx.accountId, ctx.catalog, input), sort: { by, order } },
+        {
+          maxResults: input.MaxResults ?? 20,
+          nextToken: input.NextToken,
+          fingerprint: ['ListSolutions', ctx.accountId, ctx.catalog, input.Status, input.Category, input.Identifier, input.AwsMarketplaceSolutionArn, input.Sort],
+        },
+      );
+      return { SolutionSummaries: found.items.map(solutionSummary), NextToken: found.nextToken };
+    };
+    if (await store.transaction((uow) => isSeeded(uow, ctx.accountId, ctx.catalog), { readOnly: true })) {
+      return store.transaction(page, { readOnly: true });
+    }
+    // The first read of a catalogue seeds it, in the same transaction: a refused request (a bad NextToken)
+    // rolls the seed back with it, so a rejection never changes the stored state.
+    return store.transaction(async (uow) => {
+      await ensureCatalogue(uow, ctx.accountId, ctx.catalog);
+      return page(uow);
+    });
   },
 };
