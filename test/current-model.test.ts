@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AssociateOpportunityCommand,
+  PutSellingSystemSettingsCommand,
   CreateEngagementCommand,
   CreateEngagementContextCommand,
   CreateEngagementInvitationCommand,
@@ -178,7 +179,8 @@ describe('the current model (October 2026)', () => {
       const first = await snapshotOf(1);
       assert.deepEqual(first.Payload?.OpportunitySummary?.Project?.ExpectedContractDuration, TWO_YEARS);
 
-      // The running job takes a new revision when the duration changes, and it carries the new value.
+      // The running job takes a new revision when the duration changes (with a job role set), and it carries the new value.
+      await client.send(new PutSellingSystemSettingsCommand({ Catalog: 'Sandbox', ResourceSnapshotJobRoleIdentifier: 'SnapshotJobRole' }));
       await client.send(new UpdateOpportunityCommand(updateFrom(accepted, { ...accepted.Project, ExpectedContractDuration: { Term: 'Months', Value: '48' } })));
       const latest = await snapshotOf();
       assert.equal(latest.Revision, 2);

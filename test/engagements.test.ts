@@ -16,6 +16,7 @@ import {
   ListEngagementsCommand,
   ListResourceSnapshotJobsCommand,
   ListResourceSnapshotsCommand,
+  PutSellingSystemSettingsCommand,
   StartEngagementByAcceptingInvitationTaskCommand,
   UpdateOpportunityCommand,
   paginateListEngagementMembers,
@@ -453,6 +454,8 @@ describe('resource snapshots', () => {
 
   it('a change to the shared view makes revision 2 (job Running); the latest is returned without Revision', async () => {
     const deal = await acceptedReferral(RECEIVER, 'Deal R');
+    // A running job writes revisions only with the account's job role set (behavior.md §4.5).
+    await as(RECEIVER).send(new PutSellingSystemSettingsCommand({ Catalog: 'Sandbox', ResourceSnapshotJobRoleIdentifier: 'SnapshotJobRole' }));
     await advance('1h');
     const opp = await as(RECEIVER).send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: deal.opportunityId }));
     const before = (await eventsOf(endpoint, { account: RECEIVER })).length;

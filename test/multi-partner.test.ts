@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   GetOpportunityCommand,
+  PutSellingSystemSettingsCommand,
   StartEngagementByAcceptingInvitationTaskCommand,
   UpdateOpportunityCommand,
 } from '@aws-sdk/client-partnercentral-selling';
@@ -36,6 +37,8 @@ describe('multi-partner invitation', () => {
       },
     });
     assert.equal(sent.status, 201, sent.body);
+    // The receiver's running job writes revisions only with a job role set (behavior.md §4.5).
+    await clientFor(server.endpoint, RECEIVER).send(new PutSellingSystemSettingsCommand({ Catalog: 'Sandbox', ResourceSnapshotJobRoleIdentifier: 'SnapshotJobRole' }));
     const { invitationId, sourceOpportunityId } = sent.json() as { invitationId: string; sourceOpportunityId: string };
 
     const receiver = clientFor(server.endpoint, RECEIVER);

@@ -16,6 +16,7 @@ import { healthRoute } from './routes/health.js';
 import { invitationsRoute } from './routes/invitations.js';
 import { resetRoute } from './routes/reset.js';
 import { scenarioRoute } from './routes/scenario.js';
+import { solutionsRoute } from './routes/solutions.js';
 import { stateRoute } from './routes/state.js';
 import { uiRoute } from './routes/ui.js';
 
@@ -40,4 +41,5 @@ export const handleControl = controlRouter([
   webhookRoute,
   webhookDeadLettersRoute,
   eventBridgeRoute,
+  solutionsRoute,
 ]);

@@ -9,6 +9,8 @@ import { engagementHandlers } from './engagements.js';
 import { opportunityHandlers } from './opportunities.js';
 import { resourceSnapshotJobHandlers } from './resource-snapshot-jobs.js';
 import { resourceSnapshotHandlers } from './resource-snapshots.js';
+import { sellingSystemSettingsHandlers } from './selling-system-settings.js';
+import { solutionHandlers } from './solutions.js';
 import { tagHandlers } from './tags.js';
 import {
   engagementKind,
@@ -18,6 +20,8 @@ import {
   opportunityKind,
   resourceSnapshotJobKind,
   resourceSnapshotKind,
+  sellingSystemSettingsKind,
+  solutionKind,
   tagSetKind,
 } from '../store/kinds.js';
 
@@ -30,6 +34,8 @@ export const handlers: HandlerTable = {
   ...resourceSnapshotHandlers,
   ...acceptInvitationTaskHandlers,
   ...tagHandlers,
+  ...solutionHandlers,
+  ...sellingSystemSettingsHandlers,
 };
 
 /**
@@ -48,7 +54,10 @@ export const pureReadOperations: ReadonlyMap<OperationName, readonly string[]> =
   ['ListEngagementResourceAssociations', [...ENGAGEMENT, engagementResourceKind.name, engagementResourceViewKind.name]],
   ['GetResourceSnapshotJob', [resourceSnapshotJobKind.name]],
   ['ListResourceSnapshotJobs', [resourceSnapshotJobKind.name]],
-  ['GetResourceSnapshot', [...ENGAGEMENT, resourceSnapshotKind.name]],
+  ['GetResourceSnapshot', [...ENGAGEMENT, resourceSnapshotKind.name, opportunityKind.name]],
   ['ListResourceSnapshots', [...ENGAGEMENT, resourceSnapshotKind.name]],
+  // ListSolutions seeds a catalogue on first sight in its own write, before the cacheable read.
+  ['ListSolutions', [solutionKind.name]],
+  ['GetSellingSystemSettings', [sellingSystemSettingsKind.name]],
   ['ListTagsForResource', [tagSetKind.name, opportunityKind.name, resourceSnapshotJobKind.name]],
 ]);

@@ -1,31 +1,48 @@
 // Resource snapshots: immutable, numbered revisions of an opportunity's shared view inside an engagement.
-// GetResourceSnapshot and ListResourceSnapshots for members; creation by the accept task and by running
-// snapshot jobs whenever the opportunity's shared view changes.
+// CreateResourceSnapshot (the owner), GetResourceSnapshot and ListResourceSnapshots (members); revisions
+// written by tasks and by Running snapshot jobs, which write one only when the template's fields changed and
+// only with the account's job role set (behavior.md §4.4, §4.5).
 import { arns, idFromArnOrId } from '../arns.js';
-import type { HandlerTable, Services } from '../context.js';
-import { ResourceNotFoundException } from '../errors.js';
+import type { HandlerTable, RequestContext, Services } from '../context.js';
+import { ResourceNotFoundException, ValidationException } from '../errors.js';
 import type { OpportunitySummaryView, ResourceSnapshotSummary } from '../model/generated/types.js';
-import { projectOnto } from '../model/project.js';
-import { resourceSnapshotJobKind, resourceSnapshotKind } from '../store/kinds.js';
+import type { OpportunityDocument } from '../rules/opportunity-review.js';
+import {
+  canSeeSnapshot,
+  isTemplateName,
+  needsNewRevision,
+  opportunitySummaryView as summaryViewOf,
+  partnerTemplateErrors,
+  TEMPLATES,
+  type TemplateName,
+} from '../rules/snapshot-templates.js';
+import { engagementResourceKind, opportunityKind, resourceSnapshotJobKind, resourceSnapshotKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
-import type { Catalog, OpportunityRecord, ResourceSnapshotRecord } from '../store/records.js';
+import type { Catalog, OpportunityRecord, ResourceSnapshotJobRecord, ResourceSnapshotRecord } from '../store/records.js';
 import type { UnitOfWork, Where } from '../store/unit-of-work.js';
-import { engagementForMember, membersOf } from './engagements.js';
+import { associateResource, engagementForMember, membersOf } from './engagements.js';
+import { idempotent } from './idempotency.js';
 import { pageFromStore } from './pagination.js';
-import { OPPORTUNITY_SUMMARY_TEMPLATE } from './resource-snapshot-jobs.js';
+import { jobRoleOf } from './selling-system-settings.js';
+
+/** The template partners share with engagement members (behavior.md §4.4). */
+const OPPORTUNITY_SUMMARY_TEMPLATE: TemplateName = 'OpportunitySummaryView';
+
+/** The record as the rules see an opportunity (only the stored fields matter to the view). */
+function documentOf(opportunity: OpportunityRecord): OpportunityDocument {
+  return {
+    ...opportunity.data,
+    Catalog: opportunity.catalog,
+    Id: opportunity.id,
+    Arn: arns.opportunity(opportunity.accountId, opportunity.catalog, opportunity.id),
+    CreatedDate: opportunity.createdAt,
+    LastModifiedDate: opportunity.lastModifiedAt,
+  } as OpportunityDocument;
+}
 
 /** The shared view of an opportunity (OpportunitySummaryView; note its `Lifecycle` spelling). */
 export function opportunitySummaryView(opportunity: OpportunityRecord): OpportunitySummaryView {
-  const d = opportunity.data;
-  return projectOnto<OpportunitySummaryView>('OpportunitySummaryView', {
-    OpportunityType: d.OpportunityType,
-    Lifecycle: d.LifeCycle,
-    OpportunityTeam: d.OpportunityTeam,
-    PrimaryNeedsFromAws: d.PrimaryNeedsFromAws,
-    Customer: d.Customer,
-    Project: d.Project,
-    RelatedEntityIdentifiers: d.RelatedEntityIdentifiers,
-  });
+  return summaryViewOf(documentOf(opportunity));
 }
 
 async function latestRevision(uow: UnitOfWork, catalog: Catalog, engagementId: string, resourceId: string, template: string): Promise<ResourceSnapshotRecord | undefined> {
@@ -37,10 +54,26 @@ async function latestRevision(uow: UnitOfWork, catalog: Catalog, engagementId: s
   return page.items[0];
 }
 
+/** Refuses a template partners may not name (unknown, or written by AWS). */
+export function checkPartnerTemplate(name: string): void {
+  const errors = partnerTemplateErrors(name);
+  if (errors.length > 0) throw new ValidationException(errors[0]!.Message, errors, 'BUSINESS_VALIDATION_FAILED');
+}
+
+/** The caller's own (visible) opportunity, or ResourceNotFound: only the owner snapshots a resource (§4.4). */
+export async function ownOpportunity(uow: UnitOfWork, ctx: RequestContext, id: string): Promise<OpportunityRecord> {
+  const opportunity = await uow.get(opportunityKind, [ctx.catalog, id]);
+  if (!opportunity || !opportunity.visible || opportunity.accountId !== ctx.accountId) {
+    throw new ResourceNotFoundException(`Opportunity ${id} was not found in catalog ${ctx.catalog}.`);
+  }
+  return opportunity;
+}
+
 /**
  * Writes the next revision of the opportunity's snapshot in the engagement and tells every member with
  * `Engagement Resource Snapshot Created` (behavior.md §4.4, §5.3) — or only its owner when `notify` is
  * `'owner'`: the accept task's first snapshot goes to the accepting receiver alone (decision 13, §5.4).
+ * A resource's first snapshot in an engagement also links it there (ListEngagementResourceAssociations).
  */
 export async function createSnapshot(
   uow: UnitOfWork,
@@ -62,6 +95,9 @@ export async function createSnapshot(
     targetMemberAccounts: members.map((m) => m.accountId).filter((a) => a !== init.createdBy),
   };
   await uow.put(resourceSnapshotKind, snapshot);
+  if (!(await uow.get(engagementResourceKind, [init.catalog, init.engagementId, 'Opportunity', init.opportunity.id]))) {
+    await associateResource(uow, services, { catalog: init.catalog, engagementId: init.engagementId, resourceId: init.opportunity.id, createdBy: init.createdBy });
+  }
   const arn = arns.snapshot(snapshot.catalog, snapshot.engagementId, 'Opportunity', snapshot.resourceId, snapshot.templateName, snapshot.revision);
   const recipients = init.notify === 'owner' ? [init.createdBy] : members.map((m) => m.accountId);
   for (const recipient of recipients) {
@@ -82,32 +118,70 @@ export async function createSnapshot(
   return snapshot;
 }
 
+/** What a job without a role records instead of a revision (behavior.md §4.5 [INF]). */
+export function missingRoleFailure(catalog: Catalog): string {
+  return (
+    `The resource snapshot job has no role to run with, so no snapshot was written: set ResourceSnapshotJobRoleIdentifier ` +
+    `with PutSellingSystemSettings in catalog ${catalog}.`
+  );
+}
+
 /**
- * After the opportunity changed: every Running job on it takes a new revision if the shared view differs
- * from the latest one ("The job creates a new snapshot only if the resource state has changed").
+ * One execution of a job over its opportunity: a new revision when none exists or the template's fields
+ * changed since the latest, nothing otherwise; without the account's job role, a LastFailure and no revision.
+ * Returns the job as saved.
  */
+export async function runJob(uow: UnitOfWork, services: Services, job: ResourceSnapshotJobRecord, opportunity: OpportunityRecord): Promise<ResourceSnapshotJobRecord> {
+  const latest = await latestRevision(uow, job.catalog, job.engagementId, opportunity.id, job.templateName);
+  if (!needsNewRevision(latest?.payload.OpportunitySummary, documentOf(opportunity))) return job;
+  let ran: ResourceSnapshotJobRecord;
+  if ((await jobRoleOf(uow, job.accountId, job.catalog)) === undefined) {
+    ran = { ...job, lastFailure: missingRoleFailure(job.catalog) };
+  } else {
+    const snapshot = await createSnapshot(uow, services, { catalog: job.catalog, engagementId: job.engagementId, opportunity, createdBy: job.accountId });
+    ran = { ...job, lastSuccessfulExecutionDate: snapshot.createdAt };
+  }
+  await uow.put(resourceSnapshotJobKind, ran);
+  return ran;
+}
+
+/** After the opportunity changed: every Running job on it runs once (see `runJob`). */
 export async function snapshotOnChange(uow: UnitOfWork, services: Services, opportunity: OpportunityRecord): Promise<void> {
   const jobs = await queryAll(uow, resourceSnapshotJobKind, {
     where: { catalog: opportunity.catalog, resourceId: opportunity.id, accountId: opportunity.accountId, status: 'Running' },
   });
-  for (const job of jobs) {
-    const latest = await latestRevision(uow, job.catalog, job.engagementId, opportunity.id, job.templateName);
-    const view = JSON.stringify({ OpportunitySummary: opportunitySummaryView(opportunity) });
-    if (latest && JSON.stringify(latest.payload) === view) continue;
-    await createSnapshot(uow, services, { catalog: job.catalog, engagementId: job.engagementId, opportunity, createdBy: job.accountId });
-    await uow.put(resourceSnapshotJobKind, { ...job, lastSuccessfulExecutionDate: services.clock.nowIso() });
-  }
+  for (const job of jobs) await runJob(uow, services, job, opportunity);
 }
 
 export const resourceSnapshotHandlers: HandlerTable = {
+  CreateResourceSnapshot(ctx, input) {
+    checkPartnerTemplate(input.ResourceSnapshotTemplateIdentifier);
+    return ctx.services.store.transaction((uow) =>
+      idempotent(ctx, uow, { ...input }, async () => {
+        const engagement = await engagementForMember(uow, ctx, input.EngagementIdentifier);
+        const opportunity = await ownOpportunity(uow, ctx, input.ResourceIdentifier);
+        // An explicit request always writes a revision, changed or not ("the owner can create a new revision").
+        const snapshot = await createSnapshot(uow, ctx.services, { catalog: ctx.catalog, engagementId: engagement.id, opportunity, createdBy: ctx.accountId });
+        return {
+          Arn: arns.snapshot(snapshot.catalog, snapshot.engagementId, snapshot.resourceType, snapshot.resourceId, snapshot.templateName, snapshot.revision),
+          Revision: snapshot.revision,
+        };
+      }),
+    );
+  },
+
   GetResourceSnapshot(ctx, input) {
     return ctx.services.store.transaction(async (uow) => {
-      const engagement = await engagementForMember(uow, ctx, input.EngagementIdentifier);
       const template = input.ResourceSnapshotTemplateIdentifier;
-      const snapshot =
+      if (!isTemplateName(template)) checkPartnerTemplate(template);
+      const engagement = await engagementForMember(uow, ctx, input.EngagementIdentifier);
+      const found =
         input.Revision === undefined
           ? await latestRevision(uow, ctx.catalog, engagement.id, input.ResourceIdentifier, template)
           : await uow.get(resourceSnapshotKind, [ctx.catalog, engagement.id, input.ResourceType, input.ResourceIdentifier, template, input.Revision]);
+      // Owner-only templates (AwsOpportunitySummaryFullView) look absent to the other members.
+      const owner = found && isTemplateName(template) && TEMPLATES[template].visibleTo === 'owner' ? (await uow.get(opportunityKind, [ctx.catalog, found.resourceId]))?.accountId : undefined;
+      const snapshot = found && isTemplateName(template) && canSeeSnapshot(template, { accountId: ctx.accountId, isMember: true }, owner ?? found.createdBy) ? found : undefined;
       if (!snapshot || snapshot.resourceType !== input.ResourceType) {
         const which = input.Revision === undefined ? 'any revision' : `revision ${input.Revision}`;
         throw new ResourceNotFoundException(

@@ -10,6 +10,8 @@ import type {
   OpportunityRecord,
   ResourceSnapshotJobRecord,
   ResourceSnapshotRecord,
+  SellingSystemSettingsRecord,
+  SolutionRecord,
   TagSetRecord,
 } from './records.js';
 import { recordKind, type TaskRecord } from './unit-of-work.js';
@@ -239,6 +241,46 @@ export const tagSetKind = recordKind<TagSetRecord>()({
   scope: { account: 'accountId', catalog: 'catalog' },
 });
 
+/** Solution ids compare by number (`S-999` before `S-1000`). */
+export const solutionIdOrder = (id: string): string => id.slice(2).padStart(20, '0');
+
+// ListSolutions: Status, Category, Identifier, AwsMarketplaceSolutionArn (IN-lists); sorts Identifier, Name,
+// Status, Category, CreatedDate. Every list reads (accountId, catalog).
+export const solutionKind = recordKind<SolutionRecord>()({
+  name: 'solution',
+  key: ['accountId', 'catalog', 'id'],
+  fields: {
+    accountId: { type: 'text', of: (d) => d.accountId },
+    catalog: { type: 'text', of: (d) => d.catalog },
+    id: { type: 'text', of: (d) => d.id },
+    idOrder: { type: 'text', of: (d) => solutionIdOrder(d.id) },
+    name: { type: 'text', of: (d) => d.name },
+    status: { type: 'text', of: (d) => d.status },
+    category: { type: 'text', of: (d) => d.category },
+    createdDate: { type: 'timestamp', of: (d) => ms(d.createdDate) },
+    awsMarketplaceSolutionArn: { type: 'text', of: (d) => d.awsMarketplaceSolutionArn, optional: true },
+  },
+  indexes: [
+    ['accountId', 'catalog', 'idOrder'],
+    ['accountId', 'catalog', 'name'],
+    ['accountId', 'catalog', 'status'],
+    ['accountId', 'catalog', 'category'],
+    ['accountId', 'catalog', 'createdDate'],
+  ],
+  scope: { account: 'accountId', catalog: 'catalog' },
+});
+
+export const sellingSystemSettingsKind = recordKind<SellingSystemSettingsRecord>()({
+  name: 'selling_system_settings',
+  key: ['accountId', 'catalog'],
+  fields: {
+    accountId: { type: 'text', of: (d) => d.accountId },
+    catalog: { type: 'text', of: (d) => d.catalog },
+  },
+  indexes: [],
+  scope: { account: 'accountId', catalog: 'catalog' },
+});
+
 /** Every kind the schema holds, in the order migrations create them. */
 export const allKinds = [
   opportunityKind,
@@ -251,4 +293,6 @@ export const allKinds = [
   engagementResourceKind,
   tagSetKind,
   engagementResourceViewKind,
+  solutionKind,
+  sellingSystemSettingsKind,
 ] as const;

@@ -10,6 +10,7 @@ import type {
   ReasonCode,
   ResourceSnapshotJobStatus,
   ResourceSnapshotPayload,
+  SolutionStatus,
   Tag,
 } from '../model/generated/types.js';
 import type { TaskRecord } from './unit-of-work.js';
@@ -151,4 +152,24 @@ export interface TagSetRecord {
   accountId: string;
   resourceArn: string;
   tags: Tag[];
+}
+
+/** One solution of an account's catalogue in one catalog (ListSolutions; read-only to the API). */
+export interface SolutionRecord {
+  accountId: string;
+  catalog: Catalog;
+  id: string;
+  name: string;
+  status: SolutionStatus;
+  category: string;
+  createdDate: string;
+  awsMarketplaceSolutionArn?: string;
+}
+
+/** An account's selling-system settings in one catalog (Get/PutSellingSystemSettings). */
+export interface SellingSystemSettingsRecord {
+  accountId: string;
+  catalog: Catalog;
+  /** The role running snapshot jobs; without it a job records a failure instead of writing a revision. */
+  resourceSnapshotJobRoleArn?: string;
 }

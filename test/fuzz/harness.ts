@@ -25,8 +25,10 @@ import { knownIssueOf } from './known-issues.js';
 import { judge, type Answer, type Finding } from './oracle.js';
 
 /**
- * A digest of everything stored, over a read-only connection. The `sequences` table is left out on purpose:
- * an identifier drawn for a request that then failed is not observable state (ids are opaque and never reused).
+ * A digest of everything stored, over a read-only connection. Left out on purpose: `sequences` (an identifier
+ * drawn for a request that then failed is not observable state: ids are opaque and never reused), and the
+ * bookkeeping that background jobs write whatever the requests do: `leases` (the sweeps' and delivery's named
+ * leases are renewed on a timer) and `change_counters` (bumped by those renewals).
  */
 class StateReader {
   private readonly db: Database.Database;
@@ -36,7 +38,7 @@ class StateReader {
   constructor(path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
     this.version = this.db.prepare('PRAGMA data_version').pluck();
-    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sequences', 'sqlite_sequence') ORDER BY name").pluck().all() as string[];
+    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sequences', 'sqlite_sequence', 'leases', 'change_counters') ORDER BY name").pluck().all() as string[];
     this.selects = tables.map((table) => {
       const columns = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => `CAST(${c.name} AS BLOB)`);
       return { table, stmt: this.db.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY rowid`).raw() };

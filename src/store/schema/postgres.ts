@@ -96,6 +96,19 @@ export const postgresMigrations: readonly Migration[] = [
         FROM rec_engagement_resource r JOIN rec_engagement_member m ON m.catalog = r.catalog AND m.engagement_id = r.engagement_id;
     `,
   },
+  {
+    version: 3,
+    description: 'solutions catalogue and selling-system settings (issue 7)',
+    sql: `
+      CREATE TABLE rec_solution (account_id text COLLATE "C" NOT NULL, catalog text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, id_order text COLLATE "C" NOT NULL, name text COLLATE "C" NOT NULL, status text COLLATE "C" NOT NULL, category text COLLATE "C" NOT NULL, created_date bigint NOT NULL, aws_marketplace_solution_arn text COLLATE "C", doc text NOT NULL, PRIMARY KEY (account_id, catalog, id));
+      CREATE INDEX rec_solution_ix_c4d3d3c7de ON rec_solution (account_id, catalog, id_order, id);
+      CREATE INDEX rec_solution_ix_f13a2ecaf7 ON rec_solution (account_id, catalog, name, id);
+      CREATE INDEX rec_solution_ix_ce9ccb1b7a ON rec_solution (account_id, catalog, status, id);
+      CREATE INDEX rec_solution_ix_37c75cb577 ON rec_solution (account_id, catalog, category, id);
+      CREATE INDEX rec_solution_ix_078c798f4b ON rec_solution (account_id, catalog, created_date, id);
+      CREATE TABLE rec_selling_system_settings (account_id text COLLATE "C" NOT NULL, catalog text COLLATE "C" NOT NULL, doc text NOT NULL, PRIMARY KEY (account_id, catalog));
+    `,
+  },
 ];
 
 export const latestPostgresVersion = postgresMigrations[postgresMigrations.length - 1]!.version;

@@ -301,6 +301,19 @@ export const sqliteMigrations: readonly Migration[] = [
     `,
     apply: denormaliseEngagementLists,
   },
+  {
+    version: 6,
+    description: 'solutions catalogue and selling-system settings (issue 7)',
+    sql: `
+      CREATE TABLE rec_solution (account_id TEXT NOT NULL, catalog TEXT NOT NULL, id TEXT NOT NULL, id_order TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, category TEXT NOT NULL, created_date INTEGER NOT NULL, aws_marketplace_solution_arn TEXT, doc TEXT NOT NULL, PRIMARY KEY (account_id, catalog, id));
+      CREATE INDEX rec_solution_ix_c4d3d3c7de ON rec_solution (account_id, catalog, id_order, id);
+      CREATE INDEX rec_solution_ix_f13a2ecaf7 ON rec_solution (account_id, catalog, name, id);
+      CREATE INDEX rec_solution_ix_ce9ccb1b7a ON rec_solution (account_id, catalog, status, id);
+      CREATE INDEX rec_solution_ix_37c75cb577 ON rec_solution (account_id, catalog, category, id);
+      CREATE INDEX rec_solution_ix_078c798f4b ON rec_solution (account_id, catalog, created_date, id);
+      CREATE TABLE rec_selling_system_settings (account_id TEXT NOT NULL, catalog TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (account_id, catalog));
+    `,
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1]!.version;
