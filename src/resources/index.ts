@@ -13,6 +13,7 @@ import {
   engagementKind,
   engagementMemberKind,
   engagementResourceKind,
+  invitationKind,
   opportunityKind,
   resourceSnapshotJobKind,
   resourceSnapshotKind,
@@ -39,6 +40,8 @@ const ENGAGEMENT = [engagementKind.name, engagementMemberKind.name];
 export const pureReadOperations: ReadonlyMap<OperationName, readonly string[]> = new Map<OperationName, readonly string[]>([
   ['GetOpportunity', [opportunityKind.name]],
   ['ListOpportunities', [opportunityKind.name]],
+  // i7-opportunity: a receiver's summary reads its sender's opportunity through the accepted invitation.
+  ['GetAwsOpportunitySummary', [opportunityKind.name, invitationKind.name]],
   ['GetEngagement', ENGAGEMENT],
   ['ListEngagements', ENGAGEMENT],
   ['ListEngagementMembers', ENGAGEMENT],
