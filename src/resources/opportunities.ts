@@ -600,8 +600,15 @@ export async function senderOpportunityOf(uow: UnitOfWork, receiver: Opportunity
   return invitation ? uow.get(opportunityKind, [receiver.catalog, invitation.senderOpportunityId!]) : undefined;
 }
 
+/**
+ * [INF] An opportunity that reached AWS without a SubmitOpportunity here (an accepted AWS referral, a sender the
+ * control plane made) counts as submitted for Co-Sell with full visibility, as the captures of such summaries show.
+ */
+const IMPLIED_SUBMISSION = { InvolvementType: 'Co-Sell', Visibility: 'Full' } as const;
+
 function reviewed(record: OpportunityRecord): ReviewedOpportunity {
-  return { opportunity: opportunityView(record), origin: record.origin, submission: record.submission, aws: record.aws };
+  const submission = record.submission ?? (reviewStatusOf(record) === 'Pending Submission' ? undefined : IMPLIED_SUBMISSION);
+  return { opportunity: opportunityView(record), origin: record.origin, submission, aws: record.aws };
 }
 
 /** AWS's side of the opportunity as GetAwsOpportunitySummary answers it, or the reason there is none yet. */
