@@ -11,6 +11,7 @@ import {
   DisassociateOpportunityCommand,
   GetAwsOpportunitySummaryCommand,
   GetEngagementInvitationCommand,
+  ListEngagementMembersCommand,
   GetOpportunityCommand,
   StartEngagementByAcceptingInvitationTaskCommand,
   StartEngagementFromOpportunityTaskCommand,
@@ -21,7 +22,7 @@ import {
   type RelatedEntityType,
   type UpdateOpportunityCommandInput,
 } from '@aws-sdk/client-partnercentral-selling';
-import { AccountClients, callRaw, control, controlOk, eventsOf, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, callRaw, control, controlOk, eventsOf, rawRequest, sdkError, startTestServer } from './helpers.js';
 import { EMPTY_RELATED_ENTITIES } from './fixtures.js';
 import type { RunningServer } from '../src/server.js';
 
@@ -544,6 +545,54 @@ describe('opportunity lifecycle', () => {
       // The receiver's running snapshot job (from accepting) writes a revision, which every member is told of.
       assert.deepEqual(await sender.newEvents(), [`Opportunity Updated ${senderId}`, 'Engagement Resource Snapshot Created']);
       assert.deepEqual(await receiver.newEvents(), [`Opportunity Updated ${mine}`, 'Engagement Resource Snapshot Created']);
+    });
+
+    it('approval accepts the pending invitation to AWS and adds AWS as a member; rejection rejects it', async () => {
+      // The engagement and the invitation to AWS that StartEngagementFromOpportunityTask would make, planted
+      // through a state export / import so that this test does not depend on the task.
+      const approver = actor();
+      const rejecter = actor();
+      const approvedId = await approver.create();
+      const rejectedId = await rejecter.create();
+      for (const [who, id] of [[approver, approvedId], [rejecter, rejectedId]] as const) {
+        await who.associate(id, 'Solutions', SOLUTION);
+        await who.submit(id);
+      }
+      const exported = await rawRequest(server.endpoint, { method: 'GET', path: '/_emulator/state' });
+      const state = exported.json() as { records: Record<string, Array<Record<string, unknown>>> };
+      const now = new Date().toISOString();
+      const plant = (account: string, opportunityId: string, suffix: string) => {
+        const engagementId = `eng-lifecycle${suffix}`;
+        state.records.engagement!.push({ catalog: 'Sandbox', id: engagementId, title: 'Lifecycle deal', createdAt: now, createdBy: account, modifiedAt: now, modifiedBy: account, contexts: [] });
+        state.records.engagement_member!.push({ catalog: 'Sandbox', engagementId, accountId: account, companyName: `Partner ${account}`, joinedAt: now, position: 1 });
+        state.records.engagement_resource!.push({ catalog: 'Sandbox', engagementId, resourceType: 'Opportunity', resourceId: opportunityId, createdBy: account, createdAt: now });
+        state.records.engagement_invitation!.push({
+          catalog: 'Sandbox', id: `engi-lifecycl${suffix}`, engagementId, engagementTitle: 'Lifecycle deal', senderAccountId: account,
+          senderCompanyName: `Partner ${account}`, receiverAccountId: 'aws', status: 'PENDING', payloadType: 'OpportunityInvitation',
+          payload: {}, invitationMessage: 'Please review.', invitationDate: now, expirationDate: '2099-01-01T00:00:00.000Z',
+        });
+        return { engagementId, invitationId: `engi-lifecycl${suffix}` };
+      };
+      const approvedLinks = plant(approver.account, approvedId, '00001');
+      const rejectedLinks = plant(rejecter.account, rejectedId, '00002');
+      const imported = await rawRequest(server.endpoint, { method: 'PUT', path: '/_emulator/state', headers: { 'content-type': 'application/json' }, body: JSON.stringify(state) });
+      assert.equal(imported.status, 200, imported.body);
+      await approver.newEvents();
+      await rejecter.newEvents();
+
+      await review(approver, approvedId, 'Approved');
+      assert.deepEqual(await approver.newEvents(), ['Engagement Invitation Accepted', 'Engagement Member Added', `Opportunity Updated ${approvedId}`]);
+      const accepted = await approver.client.send(new GetEngagementInvitationCommand({ Catalog: 'Sandbox', Identifier: approvedLinks.invitationId }));
+      assert.equal(accepted.Status, 'ACCEPTED');
+      const members = await approver.client.send(new ListEngagementMembersCommand({ Catalog: 'Sandbox', Identifier: approvedLinks.engagementId }));
+      assert.deepEqual(members.EngagementMemberList?.map((m) => m.CompanyName), [`Partner ${approver.account}`, 'AWS']);
+
+      await review(rejecter, rejectedId, 'Rejected');
+      assert.deepEqual(await rejecter.newEvents(), ['Engagement Invitation Rejected', `Opportunity Updated ${rejectedId}`]);
+      const refused = await rejecter.client.send(new GetEngagementInvitationCommand({ Catalog: 'Sandbox', Identifier: rejectedLinks.invitationId }));
+      assert.equal(refused.Status, 'REJECTED');
+      const stillAlone = await rejecter.client.send(new ListEngagementMembersCommand({ Catalog: 'Sandbox', Identifier: rejectedLinks.engagementId }));
+      assert.equal(stillAlone.EngagementMemberList?.length, 1);
     });
 
     it('approval accepts the invitation StartEngagementFromOpportunityTask sent to AWS and adds AWS as a member', async (t) => {
