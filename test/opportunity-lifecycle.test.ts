@@ -255,6 +255,28 @@ describe('opportunity lifecycle', () => {
     });
   });
 
+  describe('rules on every write', () => {
+    it('NationalSecurity Yes needs Government; Co-Sell needs cannot become "no support needed"', async () => {
+      const a = actor();
+      const natSec = await sdkError(a.client.send(new CreateOpportunityCommand(completeInput({ NationalSecurity: 'Yes' }))), 'ValidationException');
+      assert.equal(natSec.Reason, 'BUSINESS_VALIDATION_FAILED');
+      assert.deepEqual(natSec.ErrorList.map((e: { FieldName: string; Code: string }) => [e.FieldName, e.Code]), [['nationalSecurity', 'INVALID_VALUE']]);
+      const id = await a.create();
+      const got = await a.get(id);
+      const change = await sdkError(
+        a.client.send(new UpdateOpportunityCommand(asUpdate(got, { PrimaryNeedsFromAws: ['Do Not Need Support from AWS Sales Rep' as never] }))),
+        'ValidationException',
+      );
+      assert.deepEqual(change.ErrorList.map((e: { FieldName: string; Code: string }) => [e.FieldName, e.Code]), [['primaryNeedsFromAws', 'ACTION_NOT_PERMITTED']]);
+      const mixed = await sdkError(
+        a.client.send(new UpdateOpportunityCommand(asUpdate(got, { PrimaryNeedsFromAws: ['Co-Sell - Deal Support', 'Do Not Need Support from AWS Sales Rep' as never] }))),
+        'ValidationException',
+      );
+      assert.ok(mixed.ErrorList.some((e: { FieldName: string; Code: string }) => e.FieldName === 'primaryNeedsFromAws' && e.Code === 'INVALID_VALUE'));
+      assert.deepEqual((await a.get(id)).PrimaryNeedsFromAws, ['Co-Sell - Architectural Validation']);
+    });
+  });
+
   describe('AssignOpportunity', () => {
     it('replaces the OpportunityOwner entry, keeps the other members, and announces the change', async () => {
       const a = actor();

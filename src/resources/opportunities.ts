@@ -35,7 +35,14 @@ import { projectOnto } from '../model/project.js';
 import { parseTimestamp } from '../model/validate.js';
 import { associate, disassociate, ENTITY_RULES, type AssociationOutcome } from '../rules/associations.js';
 import { awsOpportunitySummary, type AwsSideData, type ReviewedOpportunity, type SummaryOutcome } from '../rules/aws-opportunity-summary.js';
-import { NO_SUPPORT_NEEDED, reviewLockErrors, reviewTransitionErrors, stageRequirementErrors, submissionErrors } from '../rules/opportunity-review.js';
+import {
+  consistencyErrors,
+  NO_SUPPORT_NEEDED,
+  primaryNeedsChangeErrors,
+  reviewLockErrors, reviewTransitionErrors, stageRequirementErrors,
+  submissionErrors,
+  type OpportunityDocument,
+} from '../rules/opportunity-review.js';
 import { businessValidation, changedFields, fieldError, throwIfAny } from '../rules/rule.js';
 import { afterReviewSaved, beforeReviewSaved, checkReviewTransition, receiverOpportunities, simulatedReview } from '../simulations/review.js';
 import { invitationKind, opportunityKind } from '../store/kinds.js';
@@ -246,6 +253,11 @@ function projectAfterUpdate(sent: Readonly<Record<string, unknown>>, requested: 
   return { ...requested, ExpectedContractDuration: kept };
 }
 
+/** Rules between fields that hold on every write (NationalSecurity needs Government, PrimaryNeedsFromAws mix). */
+function checkConsistency(fields: PartnerFields): void {
+  throwIfAny(consistencyErrors(fields as OpportunityDocument));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // CreateOpportunity
 
@@ -264,6 +276,7 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
     );
   }
   checkContractDuration(input.Project);
+  checkConsistency(partnerFields(input));
   return services.store.transaction((uow) =>
     idempotent<CreateOpportunityResponse>(ctx, uow, { ...input }, async () => {
       const id = await services.ids.opportunityId(uow);
@@ -443,6 +456,8 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
     checkContractDuration(input.Project);
     const requested = partnerFields(input);
     const fields = defined({ ...requested, Project: projectAfterUpdate(ctx.sent, requested.Project, record.data.Project) });
+    checkConsistency(fields);
+    throwIfAny(primaryNeedsChangeErrors(record.data as OpportunityDocument, fields as OpportunityDocument));
     // §3.3 through the rules module: partner edits are judged by the *current* status; a simulation passes the
     // whole-record blocks only when it changes nothing the partner owns.
     const changes = changedFields(storedPartnerFields(record.data), fields);
