@@ -6,10 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetOpportunityCommand, ListEngagementInvitationsCommand } from '@aws-sdk/client-partnercentral-selling';
+import { CreateOpportunityCommand, GetOpportunityCommand, ListEngagementInvitationsCommand } from '@aws-sdk/client-partnercentral-selling';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningServer } from '../src/server.js';
 import { clientFor, control, eventsOf, REPO_ROOT, startTestServer } from './helpers.js';
+import { awsReferralInput, submitForReview } from './fixtures.js';
 
 const CHROMIUM = [process.env.PCL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
@@ -79,7 +80,23 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'no Chromium exec
     await page.locator('#events .event-type', { hasText: 'Engagement Invitation Accepted' }).first().waitFor();
     await shot('opportunity');
 
-    // Review as AWS (Sandbox): the decision reaches the server.
+    // Review as AWS (Sandbox): the decision reaches the server. AWS reviews submitted opportunities only (the
+    // accepted referral is already Approved), so a partner opportunity is submitted first and reviewed here.
+    const partner = clientFor(server.endpoint, PARTNER);
+    const submitted = await partner.send(
+      new CreateOpportunityCommand(
+        awsReferralInput('console-review', 'Reviewed deal', {
+          opportunity: { Origin: 'Partner Referral' },
+          account: { CompanyName: 'Reviewed Corp' },
+          project: { CustomerUseCase: 'Migration / Database Migration', SalesActivities: ['Initialized discussions with customer'] },
+        }),
+      ),
+    );
+    await submitForReview(partner, submitted.Id!, { involvementType: 'For Visibility Only' });
+    await openTab('Engagements');
+    await openTab('Opportunities');
+    await page.locator('table.list tbody tr', { hasText: 'Reviewed Corp' }).click();
+    await page.locator('#detail dd', { hasText: 'Submitted' }).waitFor();
     await page.selectOption('#detail select[aria-label="Review as AWS"]', 'Action Required');
     await page.fill('#detail input[aria-label="Review comments"]', 'Please describe the workload.');
     await page.locator('#detail button', { hasText: 'Review as AWS' }).click();
@@ -143,7 +160,8 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'no Chromium exec
     await page.locator('table.list tbody tr', { hasText: 'InternalError' }).click();
     await page.locator('#detail dd', { hasText: 'Injected by the console test.' }).waitFor();
     await shot('tasks');
-    assert.equal((await eventsOf(server.endpoint, { account: PARTNER, detailType: 'Opportunity Created' })).length, 1);
+    // The accepted referral and the partner opportunity reviewed above; the failed task created none.
+    assert.equal((await eventsOf(server.endpoint, { account: PARTNER, detailType: 'Opportunity Created' })).length, 2);
   });
 
   it('raised no error in the page', () => {

@@ -3,6 +3,7 @@
 // the differences as parameters rather than settling on one payload for all.
 import assert from 'node:assert/strict';
 import {
+  AssociateOpportunityCommand,
   CreateOpportunityCommand,
   ListEngagementInvitationsCommand,
   type Account,
@@ -12,6 +13,8 @@ import {
   type ListEngagementInvitationsCommandInput,
   type PartnerCentralSellingClient,
   type Project,
+  type SalesInvolvementType,
+  SubmitOpportunityCommand,
 } from '@aws-sdk/client-partnercentral-selling';
 
 /** RelatedEntityIdentifiers of an opportunity nothing was associated with: every list of the model, empty. */
@@ -141,4 +144,17 @@ export async function createReferralInFreshAccount(
   const pending = (list.EngagementInvitationSummaries ?? []).filter((i) => i.Status === 'PENDING');
   assert.equal(pending.length, 1, message);
   return { opportunityId: created.Id!, invitationId: pending[0]!.Id! };
+}
+
+/**
+ * Sends a complete opportunity to AWS's review: associates the Sandbox default solution (S-1234567, behavior.md
+ * §2.1) and submits it. A Sandbox review simulation (decision 17) acts only on a submitted opportunity.
+ */
+export async function submitForReview(
+  client: PartnerCentralSellingClient,
+  id: string,
+  { catalog = 'Sandbox', involvementType = 'Co-Sell' }: { catalog?: 'AWS' | 'Sandbox'; involvementType?: SalesInvolvementType } = {},
+): Promise<void> {
+  await client.send(new AssociateOpportunityCommand({ Catalog: catalog, OpportunityIdentifier: id, RelatedEntityType: 'Solutions', RelatedEntityIdentifier: 'S-1234567' }));
+  await client.send(new SubmitOpportunityCommand({ Catalog: catalog, Identifier: id, InvolvementType: involvementType }));
 }

@@ -20,7 +20,7 @@ import {
   type UpdateOpportunityCommandInput,
 } from '@aws-sdk/client-partnercentral-selling';
 import { callRaw, clientFor, control, eventsOf, startTestServer } from './helpers.js';
-import { EMPTY_RELATED_ENTITIES } from './fixtures.js';
+import { EMPTY_RELATED_ENTITIES, submitForReview } from './fixtures.js';
 import type { RunningServer } from '../src/server.js';
 
 const START = Date.parse('2025-03-01T10:00:00.000Z');
@@ -358,7 +358,12 @@ describe('opportunities', () => {
           new CreateOpportunityCommand(
             minimalInput({
               Customer: {
-                Account: { CompanyName: spec.company, Industry: 'Automotive', Address: { CountryCode: 'US', City: 'Austin', StreetAddress: '1 Main St' } },
+                Account: {
+                  CompanyName: spec.company,
+                  Industry: 'Automotive',
+                  Address: { CountryCode: 'US', City: 'Austin', StreetAddress: '1 Main St', ...(spec.name === 'bravo' ? { PostalCode: '78701', StateOrRegion: 'Texas' } : {}) },
+                  ...(spec.name === 'bravo' ? { WebsiteUrl: 'https://bravo.example.com' } : {}),
+                },
                 Contacts: [{ Email: 'c@example.com', FirstName: 'C', LastName: 'D' }],
               },
               LifeCycle: { Stage: spec.stage, TargetCloseDate: spec.close, NextSteps: 'Call back' },
@@ -367,7 +372,10 @@ describe('opportunities', () => {
                 CustomerBusinessProblem: 'A problem that is long enough to describe.',
                 DeliveryModels: ['Resell'],
                 ExpectedCustomerSpend: [{ Amount: '500.50', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }],
+                // bravo goes to AWS's review below: it carries what submission needs.
+                ...(spec.name === 'bravo' ? { CustomerUseCase: 'Migration / Database Migration', SalesActivities: ['Initialized discussions with customer'] } : {}),
               },
+              ...(spec.name === 'bravo' ? { Marketing: { Source: 'None' }, PrimaryNeedsFromAws: ['Co-Sell - Deal Support'] } : {}),
               PartnerOpportunityIdentifier: `crm-${spec.name}`,
             }),
           ),
@@ -378,8 +386,9 @@ describe('opportunities', () => {
       // Touch alpha last, so it is the most recently modified; simulate a review on bravo.
       const alpha = await get(client, ids.alpha!);
       await client.send(new UpdateOpportunityCommand(asUpdate(alpha, { NationalSecurity: 'No' })));
-      const bravo = await get(client, ids.bravo!);
       await advanceClock(1000);
+      await submitForReview(client, ids.bravo!);
+      const bravo = await get(client, ids.bravo!);
       await client.send(new UpdateOpportunityCommand(asUpdate(bravo, { LifeCycle: { ...bravo.LifeCycle, ReviewStatus: 'Action Required' } })));
     });
 
@@ -621,9 +630,10 @@ describe('opportunities', () => {
 
     it('blocks every update while the review is in progress (Submitted / In review)', async () => {
       const client = clientFor(endpoint, freshAccount());
-      const created = await client.send(new CreateOpportunityCommand(minimalInput()));
-      const pending = await get(client, created.Id!);
-      await client.send(new UpdateOpportunityCommand(asUpdate(pending, { LifeCycle: { ...pending.LifeCycle, ReviewStatus: 'In review' } })));
+      const created = await client.send(new CreateOpportunityCommand(fullInput(token())));
+      await submitForReview(client, created.Id!);
+      const submitted = await get(client, created.Id!);
+      await client.send(new UpdateOpportunityCommand(asUpdate(submitted, { LifeCycle: { ...submitted.LifeCycle, ReviewStatus: 'In review' } })));
       const inReview = await get(client, created.Id!);
       assert.equal(inReview.LifeCycle?.ReviewStatus, 'In review');
       for (const attempt of [asUpdate(inReview), asUpdate(inReview, { PartnerOpportunityIdentifier: 'changed' })]) {
@@ -650,6 +660,7 @@ describe('opportunities', () => {
     it('simulates Action Required and Approved in Sandbox, with the field locks of each status', async () => {
       const client = clientFor(endpoint, freshAccount());
       const created = await client.send(new CreateOpportunityCommand(fullInput(token())));
+      await submitForReview(client, created.Id!);
       const pending = await get(client, created.Id!);
 
       await client.send(
@@ -725,7 +736,8 @@ describe('opportunities', () => {
 
     it('makes a Rejected opportunity read-only', async () => {
       const client = clientFor(endpoint, freshAccount());
-      const created = await client.send(new CreateOpportunityCommand(minimalInput()));
+      const created = await client.send(new CreateOpportunityCommand(fullInput(token())));
+      await submitForReview(client, created.Id!);
       const pending = await get(client, created.Id!);
       await client.send(new UpdateOpportunityCommand(asUpdate(pending, { LifeCycle: { ...pending.LifeCycle, ReviewStatus: 'Rejected', ReviewStatusReason: 'Duplicate' } })));
       const rejected = await get(client, created.Id!);
@@ -756,6 +768,7 @@ describe('opportunities', () => {
       const account = freshAccount();
       const client = clientFor(endpoint, account);
       const created = await client.send(new CreateOpportunityCommand(fullInput(token())));
+      await submitForReview(client, created.Id!);
       const pending = await get(client, created.Id!);
       await client.send(new UpdateOpportunityCommand(asUpdate(pending, { LifeCycle: { ...pending.LifeCycle, ReviewStatus: 'In review' } })));
 

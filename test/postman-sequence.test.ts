@@ -122,6 +122,15 @@ describe("AWS's Postman sequences over the REST-style route", () => {
     const created = await postman(server.endpoint, 'CreateOpportunity', body);
     assert.equal(created.status, 200, created.body);
     const id = String(created.json().Id);
+    // The collection submits before simulating (with StartEngagementFromOpportunityTask); AWS only reviews a
+    // submitted opportunity, so this test associates the Sandbox default solution and submits it first.
+    for (const [operation, input] of [
+      ['AssociateOpportunity', { Catalog: 'Sandbox', OpportunityIdentifier: id, RelatedEntityType: 'Solutions', RelatedEntityIdentifier: 'S-1234567' }],
+      ['SubmitOpportunity', { Catalog: 'Sandbox', Identifier: id, InvolvementType: 'Co-Sell', Visibility: 'Full' }],
+    ] as const) {
+      const res = await postman(server.endpoint, operation, input);
+      assert.equal(res.status, 200, res.body);
+    }
 
     const read = async () =>
       (await postman(server.endpoint, 'GetOpportunity', { Catalog: 'Sandbox', Identifier: id })).json() as unknown as GetOpportunityResponse;

@@ -4,6 +4,7 @@
 // {"error": "..."} with a 4xx status.
 import { controlRouter } from './router.js';
 import { accountsRoute } from './routes/accounts.js';
+import { awsOpportunityDataRoute } from './routes/aws-opportunity-data.js';
 import { callRoute } from './routes/call.js';
 import { clockRoute } from './routes/clock.js';
 import { configRoute } from './routes/config.js';
@@ -29,6 +30,7 @@ export const handleControl = controlRouter([
   configRoute,
   eventsRoute,
   invitationsRoute,
+  awsOpportunityDataRoute,
   faultsRoute,
   faultRoute,
   accountsRoute,

@@ -17,6 +17,7 @@ import {
   engagementMemberKind,
   engagementResourceKind,
   engagementResourceViewKind,
+  invitationKind,
   opportunityKind,
   resourceSnapshotJobKind,
   resourceSnapshotKind,
@@ -48,6 +49,8 @@ const ENGAGEMENT = [engagementKind.name, engagementMemberKind.name];
 export const pureReadOperations: ReadonlyMap<OperationName, readonly string[]> = new Map<OperationName, readonly string[]>([
   ['GetOpportunity', [opportunityKind.name]],
   ['ListOpportunities', [opportunityKind.name]],
+  // i7-opportunity: a receiver's summary reads its sender's opportunity through the accepted invitation.
+  ['GetAwsOpportunitySummary', [opportunityKind.name, invitationKind.name]],
   ['GetEngagement', ENGAGEMENT],
   ['ListEngagements', ENGAGEMENT],
   ['ListEngagementMembers', ENGAGEMENT],

@@ -1,32 +1,57 @@
-// Opportunities: CreateOpportunity, GetOpportunity, ListOpportunities and UpdateOpportunity, plus the helpers
+// Opportunities: CreateOpportunity, GetOpportunity, ListOpportunities, UpdateOpportunity, SubmitOpportunity,
+// AssignOpportunity, Associate/DisassociateOpportunity and GetAwsOpportunitySummary, plus the helpers
 // other modules use to read, store, touch and announce opportunities (behavior.md §3). Every request runs in
 // one store transaction, so a failure leaves nothing behind.
+import { AWS_ACCOUNT } from '../accounts.js';
 import { arns } from '../arns.js';
 import type { Handler, HandlerTable, Services } from '../context.js';
-import { ConflictException, ResourceNotFoundException, ValidationException, type FieldError } from '../errors.js';
+import { ConflictException, ResourceNotFoundException, ValidationException } from '../errors.js';
 import type { DetailType } from '../events/outbox.js';
 import type {
+  AwsOpportunityInsights,
+  AwsOpportunityLifeCycle,
+  AwsOpportunityStage,
+  AwsOpportunityTeamMembersList,
+  AwsSoftwareRevenue,
   CreateOpportunityRequest,
   CreateOpportunityResponse,
   ExpectedCustomerSpend,
   GetOpportunityResponse,
+  InvolvementTypeChangeReason,
   LifeCycle,
   ListOpportunitiesRequest,
   NextStepsHistory,
+  OpportunityQuality,
   OpportunitySortName,
   OpportunitySummary,
+  PrimaryNeedFromAws,
   Project,
+  RecommendationList,
   RelatedEntityIdentifiers,
   ReviewStatus,
   UpdateOpportunityRequest,
 } from '../model/generated/types.js';
 import { projectOnto } from '../model/project.js';
-import { fieldPath, parseTimestamp } from '../model/validate.js';
-import { opportunityKind } from '../store/kinds.js';
+import { parseTimestamp } from '../model/validate.js';
+import { associate, disassociate, ENTITY_RULES, type AssociationOutcome } from '../rules/associations.js';
+import { awsOpportunitySummary, type AwsSideData, type ReviewedOpportunity, type SummaryOutcome } from '../rules/aws-opportunity-summary.js';
+import {
+  consistencyErrors,
+  NO_SUPPORT_NEEDED,
+  primaryNeedsChangeErrors,
+  reviewLockErrors, reviewTransitionErrors, stageRequirementErrors,
+  submissionErrors,
+  type OpportunityDocument,
+} from '../rules/opportunity-review.js';
+import { businessValidation, changedFields, fieldError, throwIfAny } from '../rules/rule.js';
+import { afterReviewSaved, beforeReviewSaved, checkReviewTransition, receiverOpportunities, simulatedReview } from '../simulations/review.js';
+import { invitationKind, opportunityKind } from '../store/kinds.js';
+import { queryAll } from '../store/query-all.js';
 import type { Catalog, OpportunityData, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork, Where } from '../store/unit-of-work.js';
-import { approveReceiverOpportunities, simulateAwsReferral } from './engagement-invitations.js';
-import { canonicalJson as canonical, idempotent } from './idempotency.js';
+import { simulateAwsReferral } from './engagement-invitations.js';
+import { idempotent } from './idempotency.js';
+import { solutionExists } from './solutions.js';
 import { pageFromStore } from './pagination.js';
 import { snapshotOnChange } from './resource-snapshots.js';
 import { addTags } from './tags.js';
@@ -229,6 +254,11 @@ function projectAfterUpdate(sent: Readonly<Record<string, unknown>>, requested: 
   return { ...requested, ExpectedContractDuration: kept };
 }
 
+/** Rules between fields that hold on every write (NationalSecurity needs Government, PrimaryNeedsFromAws mix). */
+function checkConsistency(fields: PartnerFields): void {
+  throwIfAny(consistencyErrors(fields as OpportunityDocument));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // CreateOpportunity
 
@@ -247,6 +277,7 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
     );
   }
   checkContractDuration(input.Project);
+  checkConsistency(partnerFields(input));
   return services.store.transaction((uow) =>
     idempotent<CreateOpportunityResponse>(ctx, uow, { ...input }, async () => {
       const id = await services.ids.opportunityId(uow);
@@ -395,52 +426,8 @@ const listOpportunities: Handler<'ListOpportunities'> = (ctx, input) => {
 // ---------------------------------------------------------------------------------------------------------
 // UpdateOpportunity
 
-/** Statuses an update may set in Sandbox to simulate AWS's review (decision 17). */
-const SIMULATED_REVIEW_STATUSES: ReadonlySet<ReviewStatus> = new Set(['Approved', 'Action Required', 'Rejected', 'In review']);
-
-/** behavior.md §3.3: the only fields editable while Action Required (dotted lowerCamel, as ErrorList names them). */
-const ACTION_REQUIRED_EDITABLE = [
-  'customer.account.address.city',
-  'customer.account.address.countryCode',
-  'customer.account.address.postalCode',
-  'customer.account.address.stateOrRegion',
-  'customer.account.address.streetAddress',
-  'customer.account.websiteUrl',
-  'lifeCycle.targetCloseDate',
-  'project.expectedCustomerSpend',
-  'project.customerBusinessProblem',
-  'partnerOpportunityIdentifier',
-];
-
-/** behavior.md §3.3: fields that may no longer change once Approved. */
-const APPROVED_LOCKED = [
-  'customer.account.address.countryCode',
-  'customer.account.address.postalCode',
-  'customer.account.industry',
-  'customer.account.websiteUrl',
-  'project.customerBusinessProblem',
-  'partnerOpportunityIdentifier',
-  'project.title',
-];
-
-function coveredBy(path: string, fields: readonly string[]): boolean {
-  return fields.some((f) => path === f || path.startsWith(`${f}.`));
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Dotted lowerCamel paths of the leaves that differ; lists compare as a whole. */
-function changedFields(before: unknown, after: unknown, path = '', out: string[] = []): string[] {
-  if (isPlainObject(before) || isPlainObject(after)) {
-    const b = isPlainObject(before) ? before : {};
-    const a = isPlainObject(after) ? after : {};
-    for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) changedFields(b[key], a[key], fieldPath(path, key), out);
-  } else if (canonical(before) !== canonical(after)) {
-    out.push(path);
-  }
-  return out;
 }
 
 function staleError(id: string, sent: string): ConflictException {
@@ -449,55 +436,9 @@ function staleError(id: string, sent: string): ConflictException {
   );
 }
 
-/**
- * Whether the current review status lets these changes through (behavior.md §3.3). A Sandbox review
- * simulation is AWS acting, so it passes the whole-record blocks of Submitted / In review / Rejected, but
- * only when it changes nothing the partner owns: partner edits are always judged by the *current* status.
- */
-function checkReviewLocks(id: string, current: ReviewStatus, changes: string[], simulation: boolean): void {
-  switch (current) {
-    case 'Submitted':
-    case 'In review':
-      if (!simulation || changes.length > 0) {
-        throw ValidationException.business(
-          'lifeCycle.reviewStatus',
-          'INVALID_RESOURCE_STATE',
-          `Opportunity ${id} can't be updated while its LifeCycle.ReviewStatus is ${current}; updates are blocked until AWS completes the review.`,
-        );
-      }
-      return;
-    case 'Rejected':
-      if (!simulation || changes.length > 0) {
-        throw ValidationException.business(
-          'lifeCycle.reviewStatus',
-          'INVALID_RESOURCE_STATE',
-          `Opportunity ${id} was rejected by AWS and is read-only.`,
-        );
-      }
-      return;
-    case 'Action Required':
-      rejectFields(
-        changes.filter((path) => !coveredBy(path, ACTION_REQUIRED_EDITABLE)),
-        (path) => `${path} can't be changed while LifeCycle.ReviewStatus is Action Required.`,
-        `Opportunity ${id} is in Action Required: only the fields AWS asked to review can be changed`,
-      );
-      return;
-    case 'Approved':
-      rejectFields(
-        changes.filter((path) => coveredBy(path, APPROVED_LOCKED)),
-        (path) => `${path} can't be changed once LifeCycle.ReviewStatus is Approved.`,
-        `Opportunity ${id} is Approved: some of the changed fields are locked`,
-      );
-      return;
-    case 'Pending Submission':
-      return;
-  }
-}
-
-function rejectFields(paths: string[], describe: (path: string) => string, summary: string): void {
-  if (paths.length === 0) return;
-  const errorList: FieldError[] = paths.map((path) => ({ FieldName: path, Code: 'ACTION_NOT_PERMITTED', Message: describe(path) }));
-  throw new ValidationException(`${summary} (${paths.join(', ')}).`, errorList, 'BUSINESS_VALIDATION_FAILED');
+/** A record's LifeCycle.ReviewStatus (every stored opportunity has one; the default covers old documents). */
+function reviewStatusOf(record: OpportunityRecord): ReviewStatus {
+  return record.data.LifeCycle?.ReviewStatus ?? 'Pending Submission';
 }
 
 const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
@@ -508,19 +449,20 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
     if (instant(input.LastModifiedDate) !== Date.parse(record.lastModifiedAt)) throw staleError(record.id, input.LastModifiedDate);
 
     const stored = record.data.LifeCycle;
-    const current: ReviewStatus = stored?.ReviewStatus ?? 'Pending Submission';
-    const sentStatus = input.LifeCycle?.ReviewStatus;
-    // Decision 17: in Sandbox a different reviewer status simulates AWS's review; otherwise (and always in the
-    // AWS catalog) the review members of the request are read-only and ignored.
-    const simulated =
-      ctx.catalog === 'Sandbox' && sentStatus !== undefined && SIMULATED_REVIEW_STATUSES.has(sentStatus) && sentStatus !== current
-        ? sentStatus
-        : undefined;
+    const current = reviewStatusOf(record);
+    // Decision 17: in Sandbox a reviewer's status simulates AWS's review (src/simulations/review.ts).
+    const simulated = simulatedReview(ctx.catalog, current, input.LifeCycle?.ReviewStatus);
+    if (simulated) checkReviewTransition(current, simulated);
 
     checkContractDuration(input.Project);
     const requested = partnerFields(input);
     const fields = defined({ ...requested, Project: projectAfterUpdate(ctx.sent, requested.Project, record.data.Project) });
-    checkReviewLocks(record.id, current, changedFields(storedPartnerFields(record.data), fields), simulated !== undefined);
+    checkConsistency(fields);
+    throwIfAny(primaryNeedsChangeErrors(record.data as OpportunityDocument, fields as OpportunityDocument));
+    // §3.3 through the rules module: partner edits are judged by the *current* status; a simulation passes the
+    // whole-record blocks only when it changes nothing the partner owns.
+    const changes = changedFields(storedPartnerFields(record.data), fields);
+    throwIfAny(reviewLockErrors(record.id, current, changes, { simulation: simulated !== undefined, stage: stored?.Stage }));
 
     const modifiedAt = nextModifiedDate(services, record.lastModifiedAt);
     const review = simulated
@@ -541,18 +483,240 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
         RelatedEntityIdentifiers: relatedEntities(record.data.RelatedEntityIdentifiers),
       },
     };
+    // Committed / Launched need a solution or Marketplace listing (§3.4 [DOC D-ASSOC]), checked when the stage moves.
+    if (updated.data.LifeCycle?.Stage !== stored?.Stage) throwIfAny(stageRequirementErrors(opportunityView(updated)));
+
+    if (simulated) await beforeReviewSaved(uow, services, updated, simulated);
     await saveOpportunity(uow, updated);
     await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
     await snapshotOnChange(uow, services, updated);
-    if (simulated === 'Approved') await approveReceiverOpportunities(uow, services, updated);
+    if (simulated) await afterReviewSaved(uow, services, updated, simulated);
     return { Id: updated.id, LastModifiedDate: modifiedAt };
   });
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Changes that are not UpdateOpportunity: each saves, bumps LastModifiedDate and announces `Opportunity Updated`.
+
+/** Saves `data` as the opportunity's new state, announces it and lets running snapshot jobs see it. */
+async function commitChange(uow: UnitOfWork, services: Services, record: OpportunityRecord, data: OpportunityData, extra: Partial<OpportunityRecord> = {}): Promise<OpportunityRecord> {
+  const updated: OpportunityRecord = { ...record, ...extra, lastModifiedAt: nextModifiedDate(services, record.lastModifiedAt), data };
+  await saveOpportunity(uow, updated);
+  await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
+  await snapshotOnChange(uow, services, updated);
+  return updated;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// SubmitOpportunity (behavior.md §3.2, §3.4, §3.6)
+
+/** Today on the business clock, for "TargetCloseDate not in the past". */
+function todayOf(services: Services): string {
+  return new Date(services.clock.now()).toISOString().slice(0, 10);
+}
+
+const submitOpportunity: Handler<'SubmitOpportunity'> = (ctx, input) => {
+  const { services } = ctx;
+  return services.store.transaction(async (uow) => {
+    const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier);
+    const involvementType = input.InvolvementType;
+    throwIfAny(reviewTransitionErrors('Submit', reviewStatusOf(record), 'Submitted'));
+    // §3.4 [OPPCSV]: "cannot be changed back to For visibility only once it's switched to Co-sell".
+    if (record.submission?.InvolvementType === 'Co-Sell' && involvementType === 'For Visibility Only') {
+      throwIfAny([
+        fieldError('involvementType', 'ACTION_NOT_PERMITTED', `Opportunity ${record.id} was submitted for Co-Sell; it can't be resubmitted For Visibility Only.`),
+      ]);
+    }
+    throwIfAny(submissionErrors({ opportunity: opportunityView(record), involvementType, today: todayOf(services) }));
+    const data: OpportunityData = {
+      ...record.data,
+      // §3.4 [OBS]: a For Visibility Only submission records that the partner needs no AWS sales support.
+      ...(involvementType === 'For Visibility Only' ? { PrimaryNeedsFromAws: [NO_SUPPORT_NEEDED as PrimaryNeedFromAws] } : {}),
+      LifeCycle: { ...record.data.LifeCycle, ReviewStatus: 'Submitted' },
+    };
+    await commitChange(uow, services, record, data, { submission: { InvolvementType: involvementType, Visibility: input.Visibility ?? 'Full' } });
+  });
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// AssignOpportunity (behavior.md §3.7)
+
+const assignOpportunity: Handler<'AssignOpportunity'> = (ctx, input) => {
+  const { services } = ctx;
+  return services.store.transaction(async (uow) => {
+    const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier);
+    if (reviewStatusOf(record) === 'Rejected') {
+      throwIfAny([fieldError('lifeCycle.reviewStatus', 'INVALID_RESOURCE_STATE', `Opportunity ${record.id} was rejected by AWS and is read-only.`)]);
+    }
+    // [INF] The assignee replaces the OpportunityOwner entry and keeps that title; other members stay as they are.
+    const { Email, FirstName, LastName, Phone } = input.Assignee;
+    const owner = defined({ BusinessTitle: OWNER_TITLE, Email, FirstName, LastName, Phone });
+    const team = record.data.OpportunityTeam ?? [];
+    const at = team.findIndex((member) => member.BusinessTitle === OWNER_TITLE);
+    const nextTeam = at >= 0 ? team.map((member, i) => (i === at ? owner : member)) : [owner, ...team];
+    await commitChange(uow, services, record, { ...record.data, OpportunityTeam: nextTeam });
+  });
+};
+
+const OWNER_TITLE = 'OpportunityOwner';
+
+// ---------------------------------------------------------------------------------------------------------
+// AssociateOpportunity / DisassociateOpportunity (behavior.md §3.8, §7.2; rules in src/rules/associations.ts)
+
+function applyOutcome(outcome: AssociationOutcome): Required<RelatedEntityIdentifiers> | undefined {
+  switch (outcome.kind) {
+    case 'invalid':
+      throw businessValidation(outcome.errors);
+    case 'not-associated':
+      throw new ResourceNotFoundException(outcome.message);
+    case 'unchanged':
+      return undefined;
+    case 'changed':
+      return outcome.next;
+  }
+}
+
+const associateOpportunity: Handler<'AssociateOpportunity'> = (ctx, input) => {
+  const { services } = ctx;
+  return services.store.transaction(async (uow) => {
+    const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.OpportunityIdentifier);
+    const id = input.RelatedEntityIdentifier;
+    const known = input.RelatedEntityType === 'Solutions' && ENTITY_RULES.Solutions.matches(id) ? await solutionExists(uow, ctx.accountId, ctx.catalog, id) : true;
+    const next = applyOutcome(associate(record.data.RelatedEntityIdentifiers, input.RelatedEntityType, id, { knownSolution: () => known }));
+    // [INF] Associating what is already associated succeeds and changes nothing (connectors retry writes).
+    if (next) await commitChange(uow, services, record, { ...record.data, RelatedEntityIdentifiers: next });
+  });
+};
+
+const disassociateOpportunity: Handler<'DisassociateOpportunity'> = (ctx, input) => {
+  const { services } = ctx;
+  return services.store.transaction(async (uow) => {
+    const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.OpportunityIdentifier);
+    const next = applyOutcome(disassociate(opportunityView(record), input.RelatedEntityType, input.RelatedEntityIdentifier));
+    if (next) await commitChange(uow, services, record, { ...record.data, RelatedEntityIdentifiers: next });
+  });
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// GetAwsOpportunitySummary (behavior.md §3.9) and AWS-side data (decision 21)
+
+/** For a multi-partner receiver's opportunity: the sender's opportunity it was made from (what AWS reviews). */
+export async function senderOpportunityOf(uow: UnitOfWork, receiver: OpportunityRecord): Promise<OpportunityRecord | undefined> {
+  const accepted = await queryAll(uow, invitationKind, { where: { catalog: receiver.catalog, receiverAccountId: receiver.accountId, status: 'ACCEPTED' } });
+  const invitation = accepted.find((i) => i.acceptedOpportunityId === receiver.id && i.senderOpportunityId !== undefined && i.senderAccountId !== AWS_ACCOUNT);
+  return invitation ? uow.get(opportunityKind, [receiver.catalog, invitation.senderOpportunityId!]) : undefined;
+}
+
+/**
+ * [INF] An opportunity that reached AWS without a SubmitOpportunity here (an accepted AWS referral, a sender the
+ * control plane made) counts as submitted for Co-Sell with full visibility, as the captures of such summaries show.
+ */
+const IMPLIED_SUBMISSION = { InvolvementType: 'Co-Sell', Visibility: 'Full' } as const;
+
+function reviewed(record: OpportunityRecord): ReviewedOpportunity {
+  const submission = record.submission ?? (reviewStatusOf(record) === 'Pending Submission' ? undefined : IMPLIED_SUBMISSION);
+  return { opportunity: opportunityView(record), origin: record.origin, submission, aws: record.aws };
+}
+
+/** AWS's side of the opportunity as GetAwsOpportunitySummary answers it, or the reason there is none yet. */
+export async function awsSummaryOf(uow: UnitOfWork, record: OpportunityRecord): Promise<SummaryOutcome> {
+  const sender = await senderOpportunityOf(uow, record);
+  return awsOpportunitySummary({ catalog: record.catalog, own: reviewed(record), sender: sender ? reviewed(sender) : undefined });
+}
+
+const getAwsOpportunitySummary: Handler<'GetAwsOpportunitySummary'> = (ctx, input) =>
+  ctx.services.store.transaction(
+    async (uow) => {
+      const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.RelatedOpportunityIdentifier);
+      const outcome = await awsSummaryOf(uow, record);
+      if (outcome.kind === 'not-found') throw new ResourceNotFoundException(outcome.message);
+      return outcome.summary;
+    },
+    { readOnly: true },
+  );
+
+/** What the control plane may set of AWS's side; `null` clears a member. */
+export interface AwsDataChange {
+  stage?: AwsOpportunityStage | null;
+  lifeCycle?: AwsOpportunityLifeCycle | null;
+  team?: AwsOpportunityTeamMembersList | null;
+  insights?: AwsOpportunityInsights | null;
+  opportunityQuality?: OpportunityQuality | null;
+  recommendations?: RecommendationList | null;
+  cosellMotion?: string | null;
+  softwareRevenue?: AwsSoftwareRevenue | null;
+  involvementTypeChangeReason?: InvolvementTypeChangeReason | null;
+}
+
+/** Thrown for a control-plane request naming an opportunity that cannot carry AWS data. */
+export class AwsDataTargetError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function orUndefined<T>(value: T | null | undefined, fallback: T | undefined): T | undefined {
+  return value === null ? undefined : value === undefined ? fallback : value;
+}
+
+/** The AWS-side data after `change` (each member set, kept, or cleared by null). */
+function mergeAwsData(current: AwsSideData | undefined, change: AwsDataChange): AwsSideData | undefined {
+  const lifeCycle = defined({ ...orUndefined(change.lifeCycle, current?.LifeCycle) });
+  if (change.stage !== undefined) lifeCycle.Stage = change.stage ?? undefined;
+  const insights = defined({ ...orUndefined(change.insights, current?.Insights) });
+  if (change.opportunityQuality !== undefined) insights.OpportunityQuality = change.opportunityQuality ?? undefined;
+  if (change.recommendations !== undefined) insights.Recommendations = change.recommendations ?? undefined;
+  const nonEmpty = <T extends object>(o: T): T | undefined => {
+    const d = defined(o);
+    return Object.keys(d).length > 0 ? d : undefined;
+  };
+  return nonEmpty({
+    LifeCycle: nonEmpty(lifeCycle),
+    OpportunityTeam: orUndefined(change.team, current?.OpportunityTeam),
+    Insights: nonEmpty(insights),
+    CosellMotion: orUndefined(change.cosellMotion, current?.CosellMotion),
+    SoftwareRevenue: orUndefined(change.softwareRevenue, current?.SoftwareRevenue),
+    InvolvementTypeChangeReason: orUndefined(change.involvementTypeChangeReason, current?.InvolvementTypeChangeReason),
+  });
+}
+
+/**
+ * Control plane (decision 21): AWS updates its side of a submitted opportunity. The partner's opportunity
+ * itself is unchanged (its LastModifiedDate too, so the partner's next update does not conflict); AWS announces
+ * `Opportunity Updated` to the owner and to every multi-partner receiver whose summary shows this data (§3.9, §5.4).
+ */
+export function setAwsOpportunityData(services: Services, target: { accountId: string; catalog: Catalog; opportunityId: string }, change: AwsDataChange) {
+  return services.store.transaction(async (uow) => {
+    const record = await uow.get(opportunityKind, [target.catalog, target.opportunityId]);
+    if (!record || !record.visible || record.accountId !== target.accountId) {
+      throw new AwsDataTargetError(404, `Account ${target.accountId} has no opportunity ${target.opportunityId} in catalog ${target.catalog}.`);
+    }
+    if (reviewStatusOf(record) === 'Pending Submission') {
+      throw new AwsDataTargetError(409, `Opportunity ${record.id} is Pending Submission: AWS has no opportunity for it until it is submitted.`);
+    }
+    if (await senderOpportunityOf(uow, record)) {
+      throw new AwsDataTargetError(409, `Opportunity ${record.id} was made from another partner's invitation: AWS reviews the sender's opportunity; set the data there.`);
+    }
+    const updated: OpportunityRecord = { ...record, aws: mergeAwsData(record.aws, change) };
+    await uow.put(opportunityKind, updated);
+    await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
+    for (const receiver of await receiverOpportunities(uow, updated)) await emitOpportunityEvent(uow, services, receiver, 'Opportunity Updated');
+    const outcome = await awsSummaryOf(uow, updated);
+    return { accountId: record.accountId, catalog: record.catalog, opportunityId: record.id, summary: outcome.kind === 'summary' ? outcome.summary : undefined };
+  });
+}
 
 export const opportunityHandlers: HandlerTable = {
   CreateOpportunity: createOpportunity,
   GetOpportunity: getOpportunity,
   ListOpportunities: listOpportunities,
   UpdateOpportunity: updateOpportunity,
+  SubmitOpportunity: submitOpportunity,
+  AssignOpportunity: assignOpportunity,
+  AssociateOpportunity: associateOpportunity,
+  DisassociateOpportunity: disassociateOpportunity,
+  GetAwsOpportunitySummary: getAwsOpportunitySummary,
 };
-

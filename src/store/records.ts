@@ -14,6 +14,7 @@ import type {
   Tag,
 } from '../model/generated/types.js';
 import type { TaskRecord } from './unit-of-work.js';
+import type { AwsSideData, Submission } from '../rules/aws-opportunity-summary.js';
 
 export type Catalog = CatalogIdentifier;
 
@@ -31,6 +32,10 @@ export interface OpportunityRecord {
   createdAt: string;
   lastModifiedAt: string;
   data: OpportunityData;
+  /** The last SubmitOpportunity / AwsSubmission AWS received: GetAwsOpportunitySummary's InvolvementType and Visibility. */
+  submission?: Submission;
+  /** What only AWS writes (decision 21), set through the control plane; absent until then. */
+  aws?: AwsSideData;
 }
 
 export interface EngagementRecord {
