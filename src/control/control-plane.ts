@@ -13,7 +13,7 @@ import { eventBridgeRoute } from './routes/eventbridge.js';
 import { webhookDeadLettersRoute, webhookRoute, webhooksRoute } from './routes/webhooks.js';
 import { faultRoute, faultsRoute } from './routes/faults.js';
 import { healthRoute } from './routes/health.js';
-import { invitationsRoute } from './routes/invitations.js';
+import { invitationAwsDataRoute, invitationsRoute } from './routes/invitations.js';
 import { resetRoute } from './routes/reset.js';
 import { scenarioRoute } from './routes/scenario.js';
 import { stateRoute } from './routes/state.js';
@@ -28,6 +28,7 @@ export const handleControl = controlRouter([
   configRoute,
   eventsRoute,
   invitationsRoute,
+  invitationAwsDataRoute,
   faultsRoute,
   faultRoute,
   accountsRoute,

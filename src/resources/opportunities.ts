@@ -25,7 +25,6 @@ import { fieldPath, parseTimestamp } from '../model/validate.js';
 import { opportunityKind } from '../store/kinds.js';
 import type { Catalog, OpportunityData, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork, Where } from '../store/unit-of-work.js';
-import { approveReceiverOpportunities, simulateAwsReferral } from './engagement-invitations.js';
 import { canonicalJson as canonical, idempotent } from './idempotency.js';
 import { pageFromStore } from './pagination.js';
 import { snapshotOnChange } from './resource-snapshots.js';
@@ -282,7 +281,7 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
         await emitOpportunityEvent(uow, services, record, 'Opportunity Created');
       } else {
         // The partner has no opportunity yet: AWS creates the engagement and invites the caller instead.
-        await simulateAwsReferral(uow, services, record);
+        await services.simulations.awsReferral(uow, record);
       }
       return defined({ Id: id, PartnerOpportunityIdentifier: input.PartnerOpportunityIdentifier, LastModifiedDate: createdAt });
     }),
@@ -544,7 +543,7 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
     await saveOpportunity(uow, updated);
     await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
     await snapshotOnChange(uow, services, updated);
-    if (simulated === 'Approved') await approveReceiverOpportunities(uow, services, updated);
+    if (simulated === 'Approved') await services.simulations.senderApproved(uow, updated);
     return { Id: updated.id, LastModifiedDate: modifiedAt };
   });
 };
