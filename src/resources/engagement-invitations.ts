@@ -459,8 +459,9 @@ export const engagementInvitationHandlers: HandlerTable = {
       if (full) throw quotaException(full);
       const accepted: InvitationRecord = { ...invitation, status: 'ACCEPTED' };
       await uow.put(invitationKind, accepted);
-      await addMember(uow, ctx.services, engagement, ctx.accountId);
+      // Same order as the accept task: Accepted, then Member Added.
       await emitInvitationEvent(uow, ctx.services, accepted, 'Engagement Invitation Accepted');
+      await addMember(uow, ctx.services, engagement, ctx.accountId);
     });
   },
 };
