@@ -92,9 +92,9 @@ export function createInvitationByControlPlane(services: Services, body: Record<
         throw new ControlInputError(`The receiver ${receiver} already has a PENDING invitation to engagement ${engagement.id}.`);
       }
     }
-    // A partner sender inviting into an engagement it already shares an opportunity in invites with that one.
-    const existing =
-      engagement && sender !== AWS_ACCOUNT && body.opportunity === undefined ? await associatedOpportunity(uow, catalog, engagement.id, sender) : undefined;
+    // A partner sender inviting into an engagement it already shares an opportunity in invites with that one
+    // (one opportunity per partner and engagement); `opportunity` only shapes a new source opportunity.
+    const existing = engagement && sender !== AWS_ACCOUNT ? await associatedOpportunity(uow, catalog, engagement.id, sender) : undefined;
     const source = existing ?? (await newSourceOpportunity(uow, services, { catalog, sender, receiver, opportunityInput, now }));
     if (sender === AWS_ACCOUNT && engagement === undefined) {
       const invitation = await simulateAwsReferral(uow, services, source);
