@@ -7,11 +7,11 @@ import type { EventOutbox } from './events/outbox.js';
 import type { IdSource } from './ids.js';
 import type { Logger } from './log.js';
 import type { OperationName } from './model/generated/operations.js';
-import type { OperationShapes } from './model/generated/types.js';
-import type { Catalog } from './store/records.js';
+import type { OperationShapes, ReviewStatus } from './model/generated/types.js';
+import type { Catalog, OpportunityRecord } from './store/records.js';
 import type { RetentionSweeper } from './retention.js';
 import type { StoreHealthMonitor } from './store/health.js';
-import type { UnitOfWorkStore } from './store/unit-of-work.js';
+import type { UnitOfWork, UnitOfWorkStore } from './store/unit-of-work.js';
 import type { TaskRunner } from './tasks/runner.js';
 import type { EventDelivery } from './delivery/hub.js';
 import type { AccountDirectory } from './accounts.js';
@@ -40,6 +40,19 @@ export interface Services {
   throttle: Throttle;
   /** Event delivery from the outbox: live streams, webhooks, EventBridge. */
   delivery: EventDelivery;
+  /** Sandbox simulations the resource modules trigger (set by `registerSimulations`). */
+  simulations: SimulationHooks;
+}
+
+// Simulation hooks. Simulations import resource modules, never the reverse; a resource
+// module that must set one off (CreateOpportunity's AWS referral, AWS's approval) calls it through here.
+export interface SimulationHooks {
+  /** CreateOpportunity with Origin "AWS Referral" in Sandbox: AWS's engagement and invitation (decision 16). */
+  awsReferral(uow: UnitOfWork, opportunity: OpportunityRecord): Promise<void>;
+  /** AWS's review decision (decision 17), before the opportunity is saved: AWS answers the invitations it was sent. */
+  reviewBefore(uow: UnitOfWork, opportunity: OpportunityRecord, decision: ReviewStatus): Promise<void>;
+  /** …and after: the opportunities of the partners the sender invited follow the decision (behavior.md §2.3). */
+  reviewAfter(uow: UnitOfWork, opportunity: OpportunityRecord, decision: ReviewStatus): Promise<void>;
 }
 
 /** Answers the rendered output (empty for operations without one) or throws, an ApiError for AWS-shaped refusals. */

@@ -26,6 +26,7 @@ import { renderOutput, sendError, sendRendered } from './protocol/respond.js';
 import { resolveRoute, type Routing } from './protocol/route.js';
 import { handlers as defaultHandlers, pureReadOperations } from './resources/index.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
+import { registerSimulations, unregisteredSimulations } from './simulations/index.js';
 import type { Catalog } from './store/records.js';
 import { RetentionSweeper } from './retention.js';
 import { databaseFailure, databaseLocation, listenFailure, openCheckedStore } from './startup.js';
@@ -118,8 +119,10 @@ async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMon
     faults: new FaultRules(seed),
     throttle: new Throttle(options.throttlingQuotas),
     delivery: new EventDelivery(store, clock, log, options.deliveryRetry, options.eventBridge),
+    simulations: unregisteredSimulations,
   };
   registerTasks(services);
+  registerSimulations(services);
   return services;
 }
 

@@ -533,8 +533,9 @@ describe('a partner → partner invitation', () => {
 
     const invArn = invitationArn('Sandbox', sent.invitationId);
     const toSender = await events(SENDER);
-    assert.deepEqual(types(toSender), ['Engagement Invitation Created', 'Engagement Invitation Accepted', 'Engagement Member Added']);
-    assert.deepEqual(toSender[1]!.detail, {
+    // The simulated sender is complete: its own snapshot (revision 1) came first (src/simulations/partner-invitation.ts).
+    assert.deepEqual(types(toSender), ['Engagement Resource Snapshot Created', 'Engagement Invitation Created', 'Engagement Invitation Accepted', 'Engagement Member Added']);
+    assert.deepEqual(toSender[2]!.detail, {
       catalog: 'Sandbox',
       engagementInvitation: {
         arn: invArn,
@@ -546,7 +547,7 @@ describe('a partner → partner invitation', () => {
         payloadType: 'OpportunityInvitation',
       },
     });
-    assert.deepEqual(toSender[2]!.detail, {
+    assert.deepEqual(toSender[3]!.detail, {
       catalog: 'Sandbox',
       engagement: { id: sent.engagementId },
       engagementMember: { accountId: RECEIVER, companyName: `Partner ${RECEIVER}` },
@@ -560,11 +561,11 @@ describe('a partner → partner invitation', () => {
       'Opportunity Updated',
       'Engagement Resource Snapshot Created',
     ]);
-    // The snapshot is shared with the sender (a member) even though it is not notified.
+    // The snapshot is shared with the sender (a member) even though it is not notified; the sender's own is there too.
     const snaps = await as(SENDER).send(new ListResourceSnapshotsCommand({ Catalog: 'Sandbox', EngagementIdentifier: sent.engagementId }));
     assert.deepEqual(
-      snaps.ResourceSnapshotSummaries!.map((s) => [s.ResourceId, s.Revision, s.CreatedBy]),
-      [[task.OpportunityId, 1, RECEIVER]],
+      snaps.ResourceSnapshotSummaries!.map((s) => [s.ResourceId, s.Revision, s.CreatedBy]).sort(),
+      [[task.OpportunityId, 1, RECEIVER], [sent.sourceOpportunityId, 1, SENDER]].sort(),
     );
   });
 
@@ -626,7 +627,8 @@ describe('a partner → partner invitation', () => {
     assert.deepEqual(member.json(), { error: `The receiver ${RECEIVER} is already a member of engagement ${first.engagementId}.` });
     // So a partner never holds two opportunities in one engagement.
     const links = await as(SENDER).send(new ListEngagementResourceAssociationsCommand({ Catalog: 'Sandbox', EngagementIdentifier: first.engagementId }));
-    assert.deepEqual(links.EngagementResourceAssociationSummaries!.map((l) => l.CreatedBy), [RECEIVER]);
+    // The simulated sender's opportunity is associated from the start (src/simulations/partner-invitation.ts).
+    assert.deepEqual(links.EngagementResourceAssociationSummaries!.map((l) => l.CreatedBy), [SENDER, RECEIVER]);
   });
 });
 
@@ -853,12 +855,12 @@ describe('failure outcomes are FAILED tasks (decision 12)', () => {
     // One millisecond before ExpirationDate nothing expires.
     await advance(15 * DAY - 1);
     assert.equal(await invitationStatus(RECEIVER, sent.invitationId), 'PENDING');
-    assert.deepEqual(types(await events(SENDER)), ['Engagement Invitation Created']);
+    assert.deepEqual(types(await events(SENDER)), ['Engagement Resource Snapshot Created', 'Engagement Invitation Created']);
     await advance(1);
     // Moving the clock expired both; the events are already there before anyone reads the invitations.
     const toSender = await events(SENDER);
-    assert.deepEqual(types(toSender), ['Engagement Invitation Created', 'Engagement Invitation Expired']);
-    assert.deepEqual(toSender[1]!.detail, {
+    assert.deepEqual(types(toSender), ['Engagement Resource Snapshot Created', 'Engagement Invitation Created', 'Engagement Invitation Expired']);
+    assert.deepEqual(toSender[2]!.detail, {
       catalog: 'Sandbox',
       engagementInvitation: {
         arn: sent.invitationArn,
@@ -870,7 +872,7 @@ describe('failure outcomes are FAILED tasks (decision 12)', () => {
         payloadType: 'OpportunityInvitation',
       },
     });
-    assert.equal(toSender[1]!.time, eventTime(at(15 * DAY)));
+    assert.equal(toSender[2]!.time, eventTime(at(15 * DAY)));
     const toReceiver = await events(RECEIVER);
     assert.deepEqual(
       toReceiver.map((e) => [e['detail-type'], (e.detail as { engagementInvitation: { id: string } }).engagementInvitation.id]).sort(),

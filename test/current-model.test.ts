@@ -263,7 +263,7 @@ describe('the current model (October 2026)', () => {
       assertValidation(reply, ['type']);
     });
 
-    it('CreateEngagementInvitation: a LeadInvitation without CountryCode or source fields, free-text industry → valid (501)', async () => {
+    it('CreateEngagementInvitation: a LeadInvitation without CountryCode or source fields, free-text industry → valid (then: no such engagement)', async () => {
       const err = await sdkError(
         client.send(
           new CreateEngagementInvitationCommand({
@@ -276,9 +276,10 @@ describe('the current model (October 2026)', () => {
             },
           }),
         ),
-        'NotImplementedException',
+        // Past validation, the operation looks for the engagement (implemented since issue 7).
+        'ResourceNotFoundException',
       );
-      assert.match(err.message, /CreateEngagementInvitation/);
+      assert.match(err.message, /eng-abcdefghij0123/);
     });
 
     it('Associate/DisassociateOpportunity take AwsMarketplaceSolutions and AwsMarketplaceProducts past validation; other types are refused', async () => {

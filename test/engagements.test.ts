@@ -257,14 +257,19 @@ describe('ListEngagementResourceAssociations', () => {
     const q = async (account: string, input: Record<string, string> = {}) =>
       (await as(account).send(new ListEngagementResourceAssociationsCommand({ Catalog: 'Sandbox', ...input }))).EngagementResourceAssociationSummaries!;
     const bySender = await q(SENDER);
+    // The sender's own opportunity comes first: the control plane's simulated sender is associated from the start.
     assert.deepEqual(
       bySender.map((a) => [a.EngagementId, a.ResourceId, a.CreatedBy]),
-      [[w.consortium, w.receiver.opportunityId, RECEIVER], ...w.partners.map((p, i) => [w.consortium, p.opportunityId, PARTNERS[i]])],
+      [
+        [w.consortium, w.senderOpportunityId, SENDER],
+        [w.consortium, w.receiver.opportunityId, RECEIVER],
+        ...w.partners.map((p, i) => [w.consortium, p.opportunityId, PARTNERS[i]]),
+      ],
     );
-    assert.deepEqual(bySender[0], { Catalog: 'Sandbox', EngagementId: w.consortium, ResourceType: 'Opportunity', ResourceId: w.receiver.opportunityId, CreatedBy: RECEIVER });
+    assert.deepEqual(bySender[1], { Catalog: 'Sandbox', EngagementId: w.consortium, ResourceType: 'Opportunity', ResourceId: w.receiver.opportunityId, CreatedBy: RECEIVER });
     assert.deepEqual(
       (await q(RECEIVER)).map((a) => a.ResourceId),
-      [w.receiver.opportunityId, ...w.partners.map((p) => p.opportunityId), w.dealA.opportunityId, w.dealB.opportunityId],
+      [w.senderOpportunityId, w.receiver.opportunityId, ...w.partners.map((p) => p.opportunityId), w.dealA.opportunityId, w.dealB.opportunityId],
     );
     assert.deepEqual((await q(RECEIVER, { ResourceIdentifier: w.dealB.opportunityId })).map((a) => a.EngagementId), [w.dealB.engagementId]);
     assert.deepEqual((await q(RECEIVER, { EngagementIdentifier: w.dealA.engagementId })).map((a) => a.ResourceId), [w.dealA.opportunityId]);
@@ -278,7 +283,7 @@ describe('ListEngagementResourceAssociations', () => {
 
   it('paginator with pageSize 1 and 2; foreign tokens refused', async () => {
     const w = await world();
-    const expected = [w.receiver.opportunityId, ...w.partners.map((p) => p.opportunityId)];
+    const expected = [w.senderOpportunityId, w.receiver.opportunityId, ...w.partners.map((p) => p.opportunityId)];
     for (const pageSize of [1, 2]) {
       const pages = [];
       for await (const page of paginateListEngagementResourceAssociations({ client: as(SENDER), pageSize }, { Catalog: 'Sandbox', EngagementIdentifier: w.consortium })) {
@@ -335,8 +340,9 @@ describe('resource snapshot jobs', () => {
     assert.deepEqual((await q({ Status: 'Running' })).map((j) => j.Id), [w.dealB.jobId, w.dealA.jobId, w.receiver.jobId]);
     assert.deepEqual(await q({ Status: 'Stopped' }), []);
     assert.deepEqual((await q({ EngagementIdentifier: w.consortium })).map((j) => j.Id), [w.receiver.jobId]);
+    // The simulated sender's own job (src/simulations/partner-invitation.ts).
     const sender = await as(SENDER).send(new ListResourceSnapshotJobsCommand({ Catalog: 'Sandbox' }));
-    assert.deepEqual(sender.ResourceSnapshotJobSummaries, []);
+    assert.deepEqual(sender.ResourceSnapshotJobSummaries!.map((j) => [j.EngagementId, j.Status]), [[w.consortium, 'Running']]);
   });
 
   it('paginator with pageSize 1 and 2; foreign tokens refused', async () => {
@@ -416,9 +422,10 @@ describe('resource snapshots', () => {
     const q = async (account: string, input: Record<string, string> = {}) =>
       (await as(account).send(new ListResourceSnapshotsCommand({ Catalog: 'Sandbox', EngagementIdentifier: w.consortium, ...input }))).ResourceSnapshotSummaries!;
     const all = await q(SENDER);
-    const everyone = [w.receiver, ...w.partners].map((x) => x.opportunityId);
+    // The simulated sender's snapshot is there too (its opportunity was created first, so its id sorts first).
+    const everyone = [w.senderOpportunityId, w.receiver.opportunityId, ...w.partners.map((x) => x.opportunityId)];
     assert.deepEqual(all.map((s) => s.ResourceId), everyone);
-    assert.deepEqual(all[0], {
+    assert.deepEqual(all[1], {
       Arn: snapshotArn(w.consortium, w.receiver.opportunityId, 1),
       Revision: 1,
       ResourceType: 'Opportunity',
@@ -428,15 +435,15 @@ describe('resource snapshots', () => {
     });
     assert.deepEqual((await q(RECEIVER, { CreatedBy: PARTNERS[3]! })).map((s) => s.ResourceId), [w.partners[3]!.opportunityId]);
     assert.deepEqual((await q(RECEIVER, { ResourceIdentifier: w.partners[1]!.opportunityId })).map((s) => s.CreatedBy), [PARTNERS[1]]);
-    assert.deepEqual((await q(RECEIVER, { ResourceSnapshotTemplateIdentifier: 'OpportunitySummaryView', ResourceType: 'Opportunity' })).length, 6);
+    assert.deepEqual((await q(RECEIVER, { ResourceSnapshotTemplateIdentifier: 'OpportunitySummaryView', ResourceType: 'Opportunity' })).length, 7);
     assert.deepEqual(await q(RECEIVER, { ResourceSnapshotTemplateIdentifier: 'AwsOpportunitySummaryFullView' }), []);
-    assert.deepEqual(await q(RECEIVER, { CreatedBy: SENDER }), []);
+    assert.deepEqual((await q(RECEIVER, { CreatedBy: SENDER })).map((s) => s.ResourceId), [w.senderOpportunityId]);
     await sdkError(q(OUTSIDER), 'AccessDeniedException');
   });
 
   it('paginator with pageSize 1 and 2; foreign tokens refused', async () => {
     const w = await world();
-    const everyone = [w.receiver, ...w.partners].map((x) => x.opportunityId);
+    const everyone = [w.senderOpportunityId, w.receiver.opportunityId, ...w.partners.map((x) => x.opportunityId)];
     for (const pageSize of [1, 2]) {
       const pages = [];
       for await (const page of paginateListResourceSnapshots({ client: as(PARTNERS[4]!), pageSize }, { Catalog: 'Sandbox', EngagementIdentifier: w.consortium })) pages.push(page);

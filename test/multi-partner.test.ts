@@ -37,8 +37,10 @@ describe('multi-partner invitation', () => {
       },
     });
     assert.equal(sent.status, 201, sent.body);
-    // The receiver's running job writes revisions only with a job role set (behavior.md §4.5).
-    await clientFor(server.endpoint, RECEIVER).send(new PutSellingSystemSettingsCommand({ Catalog: 'Sandbox', ResourceSnapshotJobRoleIdentifier: 'SnapshotJobRole' }));
+    // Both sides' running jobs write revisions only with a job role set (behavior.md §4.5).
+    for (const account of [SENDER, RECEIVER]) {
+      await clientFor(server.endpoint, account).send(new PutSellingSystemSettingsCommand({ Catalog: 'Sandbox', ResourceSnapshotJobRoleIdentifier: 'SnapshotJobRole' }));
+    }
     const { invitationId, sourceOpportunityId } = sent.json() as { invitationId: string; sourceOpportunityId: string };
 
     const receiver = clientFor(server.endpoint, RECEIVER);
@@ -82,7 +84,9 @@ describe('multi-partner invitation', () => {
     const approved = await receiver.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: task.OpportunityId! }));
     assert.equal(approved.LifeCycle?.ReviewStatus, 'Approved');
     const newEvents = (await eventsOf(server.endpoint, { account: RECEIVER })).slice(before).map((e) => e['detail-type']);
-    assert.deepEqual(newEvents, ['Opportunity Updated', 'Engagement Resource Snapshot Created']);
+    // The sender's running job snapshots its approved opportunity (shared with the receiver, a member), then the
+    // receiver's copy is approved and snapshotted.
+    assert.deepEqual(newEvents, ['Engagement Resource Snapshot Created', 'Opportunity Updated', 'Engagement Resource Snapshot Created']);
 
     // The receiver's Postman-style round trip keeps working with the observed PrimaryNeedsFromAws value.
     const { $metadata: _m2, Id: _i2, Arn: _a2, CreatedDate: _c2, OpportunityTeam: _t2, RelatedEntityIdentifiers: _r2, ...mineBody } = approved;

@@ -14,7 +14,7 @@ import { eventBridgeRoute } from './routes/eventbridge.js';
 import { webhookDeadLettersRoute, webhookRoute, webhooksRoute } from './routes/webhooks.js';
 import { faultRoute, faultsRoute } from './routes/faults.js';
 import { healthRoute } from './routes/health.js';
-import { invitationsRoute } from './routes/invitations.js';
+import { invitationAwsDataRoute, invitationsRoute } from './routes/invitations.js';
 import { resetRoute } from './routes/reset.js';
 import { scenarioRoute } from './routes/scenario.js';
 import { solutionsRoute } from './routes/solutions.js';
@@ -31,6 +31,7 @@ export const handleControl = controlRouter([
   eventsRoute,
   invitationsRoute,
   awsOpportunityDataRoute,
+  invitationAwsDataRoute,
   faultsRoute,
   faultRoute,
   accountsRoute,

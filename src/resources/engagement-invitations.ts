@@ -1,40 +1,29 @@
-// Engagement invitations: ListEngagementInvitations, GetEngagementInvitation, RejectEngagementInvitation,
-// AcceptEngagementInvitation, expiry by the emulator's clock (decision 18), and the AWS-referral simulation
-// (decision 16) that creates an AWS engagement with a PENDING OpportunityInvitation to a partner.
-import { AWS_ACCOUNT, AWS_MEMBER } from '../accounts.js';
+// Engagement invitations: CreateEngagementInvitation, ListEngagementInvitations, GetEngagementInvitation,
+// RejectEngagementInvitation, AcceptEngagementInvitation (lead invitations), expiry by the emulator's clock
+// (decision 18) and AWS's enrichment of invitations (decision 21). This module is the only writer of
+// invitation records and the only emitter of invitation events; the simulations (src/simulations/) send
+// theirs through `sendInvitation`.
+import { AWS_ACCOUNT } from '../accounts.js';
 import { arns, idFromArnOrId } from '../arns.js';
 import type { HandlerTable, RequestContext, Services } from '../context.js';
 import { AccessDeniedException, ConflictException, ResourceNotFoundException, ValidationException } from '../errors.js';
 import type {
-  CreateOpportunityRequest,
+  CreateEngagementInvitationResponse,
   EngagementInvitationSummary,
+  EnrichmentContext,
   GetEngagementInvitationResponse,
-  OpportunityInvitationPayload,
   ParticipantType,
+  Payload,
 } from '../model/generated/types.js';
 import { validateShape } from '../model/validate.js';
-import { engagementKind, invitationKind, opportunityKind } from '../store/kinds.js';
+import { occupiesPartnerPlace, quotaBreach, quotaException } from '../rules/quotas.js';
+import { engagementKind, engagementResourceKind, invitationKind, opportunityKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
-import type { Catalog, InvitationRecord, OpportunityRecord } from '../store/records.js';
+import type { Catalog, EngagementRecord, InvitationRecord } from '../store/records.js';
 import type { UnitOfWork, Where } from '../store/unit-of-work.js';
-import { addMember, createEngagement, membersOf } from './engagements.js';
-import { emitOpportunityEvent, nextModifiedDate, partnerFields, relatedEntities, saveOpportunity } from './opportunities.js';
-import { snapshotOnChange } from './resource-snapshots.js';
+import { addMember, engagementForMember, membersOf, setLeadInsights } from './engagements.js';
+import { idempotent } from './idempotency.js';
 import { pageFromStore } from './pagination.js';
-import { mergeOver, referralDefaults } from './referral-defaults.js';
-
-/** Fixed text of AWS-originated referral invitations (behavior.md §2.2). */
-export const AWS_REFERRAL_MESSAGE =
-  'This invite is for an AWS originated referral. Accepting this invitation will create an AWS originated opportunity in your pipeline.';
-
-const ENGAGEMENT_TITLE_MAX = 40;
-const ENGAGEMENT_DESCRIPTION_MAX = 255;
-
-function truncate(text: string | undefined, max: number): string | undefined {
-  if (text === undefined) return undefined;
-  const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, max).join('');
-}
 
 /** The invitation is visible once its InvitationDate has come (a referral delay may hold it back). */
 function hasArrived(invitation: InvitationRecord, nowMs: number): boolean {
@@ -136,82 +125,13 @@ export async function expireDueInvitations(services: Services): Promise<number> 
   }
 }
 
-/** The part of an opportunity an OpportunityInvitation shares before acceptance (no address, contacts or account id). */
-export function invitationPayloadFrom(
-  opportunity: OpportunityRecord,
-  senderContacts: OpportunityInvitationPayload['SenderContacts'],
-  receiverResponsibilities: OpportunityInvitationPayload['ReceiverResponsibilities'],
-): OpportunityInvitationPayload {
-  const account = opportunity.data.Customer?.Account;
-  const project = opportunity.data.Project;
-  // Required members of the payload get neutral placeholders when the source opportunity is sparse.
-  return {
-    SenderContacts: senderContacts,
-    ReceiverResponsibilities: receiverResponsibilities,
-    Customer: {
-      CompanyName: account?.CompanyName ?? 'Unknown customer',
-      CountryCode: account?.Address?.CountryCode ?? 'US',
-      Industry: account?.Industry ?? 'Other',
-      WebsiteUrl: account?.WebsiteUrl ?? 'https://www.example.com',
-    },
-    Project: {
-      Title: project?.Title ?? `Opportunity ${opportunity.id}`,
-      BusinessProblem: project?.CustomerBusinessProblem ?? 'Not provided by the sender.',
-      TargetCompletionDate: opportunity.data.LifeCycle?.TargetCloseDate ?? new Date(Date.parse(opportunity.createdAt) + 90 * 86_400_000).toISOString().slice(0, 10),
-      ExpectedCustomerSpend: project?.ExpectedCustomerSpend ?? [],
-    },
-  };
+/** PENDING invitations of the engagement to `receiver` that have not yet expired by the clock. */
+export async function pendingInvitationsTo(uow: UnitOfWork, services: Services, catalog: Catalog, engagementId: string, receiver: string): Promise<InvitationRecord[]> {
+  const pending = await queryAll(uow, invitationKind, { where: { catalog, engagementId, receiverAccountId: receiver, status: 'PENDING' } });
+  return pending.filter((i) => !isDueToExpire(i, services.clock.now()));
 }
 
-/** The AWS partner development manager named as sender contact of simulated referrals. */
-const AWS_SENDER_CONTACT = { BusinessTitle: 'PDM', Email: 'pdm@aws.example.com', FirstName: 'AWS', LastName: 'Partner Development Manager' };
-
-/**
- * Decision 16: an AWS-owned engagement (CreatedBy "aws", AWS its only member) and a PENDING
- * OpportunityInvitation from AWS to the opportunity's (hidden) owner, in the same transaction.
- */
-export async function simulateAwsReferral(uow: UnitOfWork, services: Services, opportunity: OpportunityRecord): Promise<InvitationRecord> {
-  const project = opportunity.data.Project;
-  const title = truncate(project?.Title, ENGAGEMENT_TITLE_MAX) ?? `AWS Referral ${opportunity.id}`;
-  const description = truncate(project?.CustomerBusinessProblem, ENGAGEMENT_DESCRIPTION_MAX);
-  const payload = invitationPayloadFrom(opportunity, [AWS_SENDER_CONTACT], ['Services Partner', 'Software Partner']);
-  const engagement = await createEngagement(uow, services, {
-    catalog: opportunity.catalog,
-    title,
-    description,
-    createdBy: AWS_ACCOUNT,
-    contexts: [
-      {
-        Id: '1',
-        Type: 'CustomerProject',
-        Payload: {
-          CustomerProject: {
-            Customer: payload.Customer,
-            Project: {
-              Title: truncate(payload.Project.Title, 255)!,
-              BusinessProblem: payload.Project.BusinessProblem,
-              TargetCompletionDate: payload.Project.TargetCompletionDate,
-            },
-          },
-        },
-      },
-    ],
-  });
-  return sendInvitation(uow, services, {
-    catalog: opportunity.catalog,
-    engagementId: engagement.id,
-    engagementTitle: engagement.title,
-    engagementDescription: engagement.description,
-    senderAccountId: AWS_ACCOUNT,
-    senderCompanyName: AWS_MEMBER.companyName,
-    receiverAccountId: opportunity.accountId,
-    invitationMessage: AWS_REFERRAL_MESSAGE,
-    payload,
-    referralOpportunityId: opportunity.id,
-  });
-}
-
-/** Writes a PENDING OpportunityInvitation and announces it to both sides. */
+/** Writes a PENDING invitation and announces it to both sides (`Engagement Invitation Created`, §5.4). */
 export async function sendInvitation(
   uow: UnitOfWork,
   services: Services,
@@ -223,8 +143,10 @@ export async function sendInvitation(
     senderAccountId: string;
     senderCompanyName: string;
     receiverAccountId: string;
+    /** The alias the sender gave the receiver; the receiver's own otherwise. */
+    receiverAlias?: string;
     invitationMessage: string;
-    payload: OpportunityInvitationPayload;
+    payload: Payload;
     referralOpportunityId?: string;
     senderOpportunityId?: string;
   },
@@ -239,10 +161,10 @@ export async function sendInvitation(
     senderAccountId: init.senderAccountId,
     senderCompanyName: init.senderCompanyName,
     receiverAccountId: init.receiverAccountId,
-    receiverAlias: services.accounts.profile(init.receiverAccountId).alias,
+    receiverAlias: init.receiverAccountId === AWS_ACCOUNT ? undefined : (init.receiverAlias ?? services.accounts.profile(init.receiverAccountId).alias),
     status: 'PENDING',
-    payloadType: 'OpportunityInvitation',
-    payload: { OpportunityInvitation: init.payload },
+    payloadType: init.payload.LeadInvitation ? 'LeadInvitation' : 'OpportunityInvitation',
+    payload: init.payload,
     invitationMessage: init.invitationMessage,
     invitationDate: new Date(sentAt).toISOString(),
     expirationDate: new Date(sentAt + services.options.invitationTtlMs).toISOString(),
@@ -253,145 +175,6 @@ export async function sendInvitation(
   await emitInvitationEvent(uow, services, invitation, 'Engagement Invitation Created');
   return invitation;
 }
-
-class ControlInputError extends Error {
-  readonly httpStatus = 400;
-}
-
-/**
- * Control-plane simulation (`POST /_emulator/invitations`): an invitation to `receiverAccountId` from AWS
- * (an AWS referral, the only way to get one in the AWS catalog) or from another partner account, built from
- * an opportunity payload; `engagementId` invites into an existing engagement instead of a new one.
- */
-export function createInvitationByControlPlane(services: Services, body: Record<string, unknown>) {
-  const receiver = body.receiverAccountId;
-  if (typeof receiver !== 'string' || !/^\d{12}$/.test(receiver)) throw new ControlInputError("'receiverAccountId' must be a 12-digit account id.");
-  const catalog = (body.catalog ?? 'AWS') as Catalog;
-  if (catalog !== 'AWS' && catalog !== 'Sandbox') throw new ControlInputError("'catalog' must be AWS or Sandbox.");
-  const sender = (body.senderAccountId ?? AWS_ACCOUNT) as string;
-  if (sender !== AWS_ACCOUNT && !/^\d{12}$/.test(sender)) throw new ControlInputError("'senderAccountId' must be 'aws' or a 12-digit account id.");
-  if (sender === receiver) throw new ControlInputError('An account cannot invite itself.');
-  const opportunityInput = (body.opportunity ?? {}) as Record<string, unknown>;
-  const problems = validateShape('CreateOpportunityRequest', { Catalog: catalog, ClientToken: 'control-plane', ...opportunityInput });
-  if (problems.length > 0) {
-    throw new ControlInputError(`'opportunity' is not a valid CreateOpportunity payload: ${problems.map((p) => `${p.FieldName}: ${p.Message}`).join('; ')}`);
-  }
-  const now = services.clock.nowIso();
-  return services.store.transaction(async (uow) => {
-    const opportunityId = await services.ids.opportunityId(uow);
-    // What the caller left out is filled with a complete, realistic customer and project (referral-defaults.ts).
-    const seeded = mergeOver(referralDefaults(opportunityId, services.clock.now()), opportunityInput);
-    // Each part was valid alone; checked again so no merge can store what CreateOpportunity would refuse.
-    const mergedProblems = validateShape('CreateOpportunityRequest', { Catalog: catalog, ClientToken: 'control-plane', ...seeded });
-    if (mergedProblems.length > 0) {
-      throw new ControlInputError(`'opportunity' merged with the referral defaults is not valid: ${mergedProblems.map((p) => `${p.FieldName}: ${p.Message}`).join('; ')}`);
-    }
-    // Same defaults and normalisation as CreateOpportunity, so the opportunity reads back as AWS would show it.
-    const data: OpportunityRecord['data'] = {
-      ...partnerFields({ Catalog: catalog, ClientToken: 'control-plane', ...seeded } as CreateOpportunityRequest),
-      RelatedEntityIdentifiers: relatedEntities(),
-    };
-    data.LifeCycle = { Stage: 'Prospect', ...data.LifeCycle, ReviewStatus: sender === AWS_ACCOUNT ? 'Approved' : 'Submitted' };
-    // The source opportunity: hidden in the receiver's account for AWS referrals, the sender's own otherwise.
-    const source: OpportunityRecord = {
-      catalog,
-      id: opportunityId,
-      accountId: sender === AWS_ACCOUNT ? receiver : sender,
-      visible: sender !== AWS_ACCOUNT,
-      origin: sender === AWS_ACCOUNT ? 'AWS Referral' : 'Partner Referral',
-      createdAt: now,
-      lastModifiedAt: now,
-      data: { ...data, OpportunityTeam: sender === AWS_ACCOUNT ? [] : [services.accounts.profile(sender).owner] },
-    };
-    await saveOpportunity(uow, source);
-    if (sender === AWS_ACCOUNT && body.engagementId === undefined) {
-      const invitation = await simulateAwsReferral(uow, services, source);
-      return controlView(invitation, source.id);
-    }
-    let engagement;
-    if (body.engagementId !== undefined) {
-      engagement = await uow.get(engagementKind, [catalog, String(body.engagementId)]);
-      if (!engagement) throw new ControlInputError(`Engagement ${String(body.engagementId)} does not exist in catalog ${catalog}.`);
-      const members = await membersOf(uow, catalog, engagement.id);
-      if (!members.some((m) => m.accountId === sender)) {
-        throw new ControlInputError(`The sender ${sender} is not a member of engagement ${engagement.id}.`);
-      }
-      // Accepting such an invitation would add a second opportunity of the same partner to the engagement.
-      if (members.some((m) => m.accountId === receiver)) {
-        throw new ControlInputError(`The receiver ${receiver} is already a member of engagement ${engagement.id}.`);
-      }
-      const pending = await queryAll(uow, invitationKind, { where: { catalog, engagementId: engagement.id, receiverAccountId: receiver, status: 'PENDING' } });
-      if (pending.some((i) => Date.parse(i.expirationDate) > services.clock.now())) {
-        throw new ControlInputError(`The receiver ${receiver} already has a PENDING invitation to engagement ${engagement.id}.`);
-      }
-    } else {
-      engagement = await createEngagement(uow, services, {
-        catalog,
-        title: truncate(data.Project?.Title, ENGAGEMENT_TITLE_MAX) ?? `Engagement for ${source.id}`,
-        description: truncate(data.Project?.CustomerBusinessProblem, ENGAGEMENT_DESCRIPTION_MAX),
-        createdBy: sender,
-      });
-    }
-    const senderProfile = sender === AWS_ACCOUNT ? null : services.accounts.profile(sender);
-    const invitation = await sendInvitation(uow, services, {
-      catalog,
-      engagementId: engagement.id,
-      engagementTitle: engagement.title,
-      engagementDescription: engagement.description,
-      senderAccountId: sender,
-      senderCompanyName: senderProfile?.companyName ?? AWS_MEMBER.companyName,
-      receiverAccountId: receiver,
-      invitationMessage: typeof body.message === 'string' ? body.message : senderProfile ? `${senderProfile.companyName} invites you to co-sell.` : AWS_REFERRAL_MESSAGE,
-      payload: invitationPayloadFrom(
-        source,
-        senderProfile ? [{ ...senderProfile.owner, Email: senderProfile.owner.Email ?? 'owner@example.com' }] : [AWS_SENDER_CONTACT],
-        ['Services Partner'],
-      ),
-      referralOpportunityId: sender === AWS_ACCOUNT ? source.id : undefined,
-      senderOpportunityId: sender === AWS_ACCOUNT ? undefined : source.id,
-    });
-    return controlView(invitation, source.id);
-  });
-}
-
-function controlView(invitation: InvitationRecord, sourceOpportunityId: string) {
-  return {
-    invitationId: invitation.id,
-    invitationArn: arns.invitation(invitation.catalog, invitation.id),
-    engagementId: invitation.engagementId,
-    catalog: invitation.catalog,
-    senderAccountId: invitation.senderAccountId,
-    receiverAccountId: invitation.receiverAccountId,
-    sourceOpportunityId,
-    invitationDate: invitation.invitationDate,
-    expirationDate: invitation.expirationDate,
-  };
-}
-
-/**
- * Multi-partner rule (behavior.md §2.3, D-MULTI): when AWS approves the sender's opportunity, every receiver's
- * opportunity made from it moves from `Submitted` to `Approved`.
- */
-export async function approveReceiverOpportunities(uow: UnitOfWork, services: Services, senderOpportunity: OpportunityRecord): Promise<void> {
-  const sent = (
-    await queryAll(uow, invitationKind, { where: { catalog: senderOpportunity.catalog, senderAccountId: senderOpportunity.accountId, status: 'ACCEPTED' } })
-  ).filter((i) => i.senderOpportunityId === senderOpportunity.id && i.acceptedOpportunityId !== undefined);
-  for (const invitation of sent) {
-    const receiver = await uow.get(opportunityKind, [invitation.catalog, invitation.acceptedOpportunityId!]);
-    if (!receiver || receiver.data.LifeCycle?.ReviewStatus !== 'Submitted') continue;
-    const approved: OpportunityRecord = {
-      ...receiver,
-      lastModifiedAt: nextModifiedDate(services, receiver.lastModifiedAt),
-      data: { ...receiver.data, LifeCycle: { ...receiver.data.LifeCycle, ReviewStatus: 'Approved' } },
-    };
-    await saveOpportunity(uow, approved);
-    await emitOpportunityEvent(uow, services, approved, 'Opportunity Updated');
-    await snapshotOnChange(uow, services, approved);
-  }
-}
-
-/** Kept for the control plane's `/_emulator/referrals` alias. */
-export const createAwsReferral = createInvitationByControlPlane;
 
 function summaryOf(invitation: InvitationRecord, participantType: ParticipantType): EngagementInvitationSummary {
   return {
@@ -425,6 +208,8 @@ async function detailOf(uow: UnitOfWork, invitation: InvitationRecord): Promise<
     InvitationMessage: invitation.invitationMessage,
     EngagementDescription: invitation.engagementDescription,
     ExistingMembers: members.map((m) => ({ CompanyName: m.companyName, WebsiteUrl: m.websiteUrl })),
+    // Absent until AWS (the control plane) enriched the invitation (decision 21).
+    EnrichmentContext: withdrawn ? undefined : invitation.enrichmentContext,
   };
 }
 
@@ -450,7 +235,137 @@ async function pendingInvitationForReceiver(uow: UnitOfWork, ctx: RequestContext
 
 type InvitationFields = (typeof invitationKind)['fields'];
 
+/** Receivers an invitation can name: another partner account (12 digits) or AWS. */
+const RECEIVER_ACCOUNT = /^(?:\d{12}|aws)$/;
+
+/**
+ * The checks of CreateEngagementInvitation that depend on stored state (behavior.md §4.2, §4.3): the caller is a
+ * member; the receiver is neither the caller, nor a member, nor already invited; the engagement has room for
+ * another partner (nine invited at most) and another member (ten at most, PENDING invitations included, so
+ * that every invitation sent can be accepted).
+ */
+async function checkInvitable(uow: UnitOfWork, ctx: RequestContext, engagement: EngagementRecord, receiver: string, payload: Payload): Promise<void> {
+  const field = 'invitation.receiver.account.awsAccountId';
+  if (!RECEIVER_ACCOUNT.test(receiver)) {
+    throw ValidationException.field(field, 'INVALID_STRING_FORMAT', `'${receiver}' is neither a 12-digit AWS account id nor 'aws'.`);
+  }
+  if (receiver === ctx.accountId) {
+    throw ValidationException.business(field, 'INVALID_VALUE', `Account ${receiver} cannot invite itself to engagement ${engagement.id}.`);
+  }
+  if (receiver === AWS_ACCOUNT && payload.LeadInvitation) {
+    throw ValidationException.business('invitation.payload.leadInvitation', 'ACTION_NOT_PERMITTED', 'Lead invitations go to partners; AWS is invited with an OpportunityInvitation.');
+  }
+  const members = await membersOf(uow, engagement.catalog, engagement.id);
+  if (members.some((m) => m.accountId === receiver)) {
+    throw ValidationException.business(field, 'ACTION_NOT_PERMITTED', `Account ${receiver} is already a member of engagement ${engagement.id}.`);
+  }
+  const now = ctx.services.clock.now();
+  const live = (await queryAll(uow, invitationKind, { where: { catalog: engagement.catalog, engagementId: engagement.id } })).filter(
+    (i) => !isDueToExpire(i, now),
+  );
+  if (live.some((i) => i.receiverAccountId === receiver && i.status === 'PENDING')) {
+    throw ValidationException.business(field, 'DUPLICATE_KEY_VALUE', `Account ${receiver} already has a PENDING invitation to engagement ${engagement.id}.`);
+  }
+  if (receiver !== AWS_ACCOUNT) {
+    const partners = quotaBreach('invitedPartners', live.filter(occupiesPartnerPlace).length, 1, `Engagement ${engagement.id}`);
+    if (partners) throw quotaException(partners);
+  }
+  const pending = live.filter((i) => i.status === 'PENDING').length;
+  const seats = quotaBreach('engagementMembers', members.length + pending, 1, `Engagement ${engagement.id}`);
+  if (seats) {
+    throw quotaException({ ...seats, message: `Engagement ${engagement.id} has ${members.length} members and ${pending} PENDING invitations; it can have at most ${seats.limit} members.` });
+  }
+}
+
+/** The caller's opportunity in the engagement (its most recent association), which an OpportunityInvitation shares. */
+async function senderOpportunityIn(uow: UnitOfWork, engagement: EngagementRecord, accountId: string): Promise<string | undefined> {
+  const links = await queryAll(uow, engagementResourceKind, { where: { catalog: engagement.catalog, engagementId: engagement.id, createdBy: accountId } });
+  links.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  for (const link of links) {
+    const opportunity = await uow.get(opportunityKind, [engagement.catalog, link.resourceId]);
+    if (opportunity?.accountId === accountId) return opportunity.id;
+  }
+  return undefined;
+}
+
+class ControlInputError extends Error {
+  readonly httpStatus = 400;
+}
+
+class ControlNotFoundError extends Error {
+  readonly httpStatus = 404;
+}
+
+/**
+ * Control plane, AWS-side data (decision 21): sets what AWS adds to an invitation. `enrichmentContext` replaces
+ * the invitation's EnrichmentContext; `leadReadinessScore` sets `EnrichmentContext.LeadInsights` and, for a lead
+ * invitation, `Insights.LeadReadinessScore` of the engagement's Lead contexts (announced to the members with
+ * `Engagement Updated`, as AWS updating an engagement is). The invitation itself has no update event (§5.2).
+ */
+export function setInvitationAwsData(services: Services, id: string, body: { catalog?: string; enrichmentContext?: EnrichmentContext; leadReadinessScore?: string }) {
+  const catalog = (body.catalog ?? 'AWS') as Catalog;
+  if (body.enrichmentContext === undefined && body.leadReadinessScore === undefined) {
+    throw new ControlInputError("Send 'enrichmentContext', 'leadReadinessScore' or both.");
+  }
+  if (body.enrichmentContext !== undefined) {
+    const problems = validateShape('EnrichmentContext', body.enrichmentContext);
+    if (problems.length > 0) {
+      throw new ControlInputError(`'enrichmentContext' is not a valid EnrichmentContext: ${problems.map((p) => `${p.FieldName}: ${p.Message}`).join('; ')}`);
+    }
+  }
+  return services.store.transaction(async (uow) => {
+    const invitation = await uow.get(invitationKind, [catalog, idFromArnOrId(id)]);
+    if (!invitation) throw new ControlNotFoundError(`Engagement invitation ${id} does not exist in catalog ${catalog}.`);
+    let enrichment: EnrichmentContext | undefined = body.enrichmentContext ?? invitation.enrichmentContext;
+    if (body.leadReadinessScore !== undefined) {
+      enrichment = { ...enrichment, LeadInsights: { ...enrichment?.LeadInsights, LeadReadinessScore: body.leadReadinessScore } };
+    }
+    const updated: InvitationRecord = { ...invitation, enrichmentContext: enrichment };
+    await uow.put(invitationKind, updated);
+    let leadContexts: string[] = [];
+    if (body.leadReadinessScore !== undefined && invitation.payloadType === 'LeadInvitation') {
+      const engagement = await uow.get(engagementKind, [catalog, invitation.engagementId]);
+      if (engagement) leadContexts = await setLeadInsights(uow, services, engagement, { LeadReadinessScore: body.leadReadinessScore });
+    }
+    return {
+      invitationId: updated.id,
+      catalog,
+      engagementId: updated.engagementId,
+      enrichmentContext: updated.enrichmentContext ?? null,
+      updatedLeadContextIds: leadContexts,
+    };
+  });
+}
+
 export const engagementInvitationHandlers: HandlerTable = {
+  async CreateEngagementInvitation(ctx, input) {
+    const { services } = ctx;
+    return services.store.transaction((uow) =>
+      idempotent<CreateEngagementInvitationResponse>(ctx, uow, { ...input }, async () => {
+        // Members only: anyone else learns nothing more than that it may not act (behavior.md §4.2).
+        const engagement = await engagementForMember(uow, ctx, input.EngagementIdentifier);
+        const receiver = input.Invitation.Receiver.Account.AwsAccountId;
+        await checkInvitable(uow, ctx, engagement, receiver, input.Invitation.Payload);
+        const sender = services.accounts.profile(ctx.accountId);
+        const invitation = await sendInvitation(uow, services, {
+          catalog: ctx.catalog,
+          engagementId: engagement.id,
+          engagementTitle: engagement.title,
+          engagementDescription: engagement.description,
+          senderAccountId: ctx.accountId,
+          senderCompanyName: sender.companyName,
+          receiverAccountId: receiver,
+          receiverAlias: input.Invitation.Receiver.Account.Alias,
+          invitationMessage: input.Invitation.Message,
+          payload: input.Invitation.Payload,
+          // The receiver's copy follows the sender's opportunity (review status, approval): link the two.
+          senderOpportunityId: input.Invitation.Payload.OpportunityInvitation ? await senderOpportunityIn(uow, engagement, ctx.accountId) : undefined,
+        });
+        return { Id: invitation.id, Arn: arns.invitation(invitation.catalog, invitation.id) };
+      }),
+    );
+  },
+
   async ListEngagementInvitations(ctx, input) {
     await expireDueInvitations(ctx.services);
     const now = ctx.services.clock.now();
@@ -528,10 +443,17 @@ export const engagementInvitationHandlers: HandlerTable = {
         );
       }
       const engagement = (await uow.get(engagementKind, [invitation.catalog, invitation.engagementId]))!;
+      const members = await membersOf(uow, engagement.catalog, engagement.id);
+      if (members.some((m) => m.accountId === ctx.accountId)) {
+        throw new ConflictException(`Account ${ctx.accountId} is already a member of engagement ${engagement.id}.`);
+      }
+      const full = quotaBreach('engagementMembers', members.length, 1, `Engagement ${engagement.id}`);
+      if (full) throw quotaException(full);
       const accepted: InvitationRecord = { ...invitation, status: 'ACCEPTED' };
       await uow.put(invitationKind, accepted);
-      await addMember(uow, ctx.services, engagement, ctx.accountId);
+      // Same order as the accept task: Accepted, then Member Added.
       await emitInvitationEvent(uow, ctx.services, accepted, 'Engagement Invitation Accepted');
+      await addMember(uow, ctx.services, engagement, ctx.accountId);
     });
   },
 };

@@ -12,6 +12,7 @@ import type {
   EngagementResourceAssociationSummary,
   EngagementSummary,
   GetEngagementResponse,
+  LeadInsights,
 } from '../model/generated/types.js';
 import { engagementKind, engagementMemberKind, engagementResourceKind, engagementResourceViewKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
@@ -292,3 +293,38 @@ export const engagementHandlers: HandlerTable = {
     }, { readOnly: true });
   },
 };
+
+// --- i7-invitations: AWS-side lead insights (decision 21). i7-engagements may fold this into its context module.
+/**
+ * AWS sets `Insights` (the lead readiness score) on every Lead context of the engagement; the engagement's
+ * ModifiedAt/ModifiedBy ("aws") move and every member gets `Engagement Updated` (behavior.md §5.3, §5.4).
+ * Returns the ids of the contexts changed (none: nothing written, nothing sent).
+ */
+export async function setLeadInsights(uow: UnitOfWork, services: Services, engagement: EngagementRecord, insights: LeadInsights): Promise<string[]> {
+  const changed: string[] = [];
+  const contexts = engagement.contexts.map((context) => {
+    const lead = context.Type === 'Lead' ? context.Payload?.Lead : undefined;
+    if (!lead) return context;
+    changed.push(context.Id ?? '');
+    return { ...context, Payload: { Lead: { ...lead, Insights: { ...lead.Insights, ...insights } } } };
+  });
+  if (changed.length === 0) return changed;
+  const now = services.clock.nowIso();
+  const updated: EngagementRecord = { ...engagement, contexts, modifiedAt: now, modifiedBy: AWS_ACCOUNT };
+  await uow.put(engagementKind, updated);
+  const arn = arns.engagement(engagement.catalog, engagement.id);
+  for (const member of await membersOf(uow, engagement.catalog, engagement.id)) {
+    await services.events.emit(uow, member.accountId, 'Engagement Updated', [arn], {
+      catalog: engagement.catalog,
+      engagement: {
+        engagementArn: arn,
+        engagementId: engagement.id,
+        LastModifiedAt: now,
+        LastModifiedBy: AWS_ACCOUNT,
+        ContextTypes: contextTypes(updated),
+      },
+    });
+  }
+  return changed;
+}
+// --- end i7-invitations

@@ -35,22 +35,14 @@ import { projectOnto } from '../model/project.js';
 import { parseTimestamp } from '../model/validate.js';
 import { associate, disassociate, ENTITY_RULES, type AssociationOutcome } from '../rules/associations.js';
 import { awsOpportunitySummary, type AwsSideData, type ReviewedOpportunity, type SummaryOutcome } from '../rules/aws-opportunity-summary.js';
-import {
-  consistencyErrors,
-  NO_SUPPORT_NEEDED,
-  primaryNeedsChangeErrors,
-  reviewLockErrors, reviewTransitionErrors, stageRequirementErrors,
-  submissionErrors,
-  type OpportunityDocument,
-} from '../rules/opportunity-review.js';
+import { consistencyErrors, NO_SUPPORT_NEEDED, primaryNeedsChangeErrors, reviewLockErrors, reviewTransitionErrors, stageRequirementErrors, submissionErrors, type OpportunityDocument, checkReviewTransition, simulatedReview } from '../rules/opportunity-review.js';
 import { businessValidation, changedFields, fieldError, throwIfAny } from '../rules/rule.js';
-import { afterReviewSaved, beforeReviewSaved, checkReviewTransition, receiverOpportunities, simulatedReview } from '../simulations/review.js';
 import { invitationKind, opportunityKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
 import type { Catalog, OpportunityData, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork, Where } from '../store/unit-of-work.js';
-import { simulateAwsReferral } from './engagement-invitations.js';
 import { idempotent } from './idempotency.js';
+import { receiverOpportunities } from './multi-partner.js';
 import { solutionExists } from './solutions.js';
 import { pageFromStore } from './pagination.js';
 import { snapshotOnChange } from './resource-snapshots.js';
@@ -313,7 +305,7 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
         await emitOpportunityEvent(uow, services, record, 'Opportunity Created');
       } else {
         // The partner has no opportunity yet: AWS creates the engagement and invites the caller instead.
-        await simulateAwsReferral(uow, services, record);
+        await services.simulations.awsReferral(uow, record);
       }
       return defined({ Id: id, PartnerOpportunityIdentifier: input.PartnerOpportunityIdentifier, LastModifiedDate: createdAt });
     }),
@@ -486,11 +478,11 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
     // Committed / Launched need a solution or Marketplace listing (§3.4 [DOC D-ASSOC]), checked when the stage moves.
     if (updated.data.LifeCycle?.Stage !== stored?.Stage) throwIfAny(stageRequirementErrors(opportunityView(updated)));
 
-    if (simulated) await beforeReviewSaved(uow, services, updated, simulated);
+    if (simulated) await services.simulations.reviewBefore(uow, updated, simulated);
     await saveOpportunity(uow, updated);
     await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
     await snapshotOnChange(uow, services, updated);
-    if (simulated) await afterReviewSaved(uow, services, updated, simulated);
+    if (simulated) await services.simulations.reviewAfter(uow, updated, simulated);
     return { Id: updated.id, LastModifiedDate: modifiedAt };
   });
 };

@@ -24,7 +24,7 @@ import type {
   Stage,
 } from '../model/generated/types.js';
 import { COUNTRIES_WITHOUT_POSTAL_CODE, US_STATES_OR_REGIONS } from '../model/generated/reference-data.js';
-import { coveredBy, fieldError, type Source } from './rule.js';
+import { coveredBy, fieldError, throwIfAny, type Source } from './rule.js';
 
 /** The opportunity as GetOpportunity returns it: every rule here reads this one shape. */
 export type OpportunityDocument = GetOpportunityResponse;
@@ -447,3 +447,21 @@ export function stageRequirementErrors(o: OpportunityDocument): FieldError[] {
     ),
   ];
 }
+
+// Decision 17 as used by UpdateOpportunity: whether a request simulates AWS's review, and whether AWS could.
+
+/**
+ * The review status an UpdateOpportunity simulates, if any: only in Sandbox, only a reviewer's status, only
+ * when it differs from the current one. In the AWS catalog (and for any other value) the review members of
+ * the request are read-only and ignored (decision 17).
+ */
+export function simulatedReview(catalog: string, current: ReviewStatus, sent: ReviewStatus | undefined): ReviewStatus | undefined {
+  if (catalog !== 'Sandbox' || sent === undefined || sent === current) return undefined;
+  return SIMULATED_REVIEW_STATUSES.includes(sent) ? sent : undefined;
+}
+
+/** Refuses a review AWS could not make from the current status (e.g. reviewing an unsubmitted opportunity). */
+export function checkReviewTransition(current: ReviewStatus, to: ReviewStatus): void {
+  throwIfAny(reviewTransitionErrors('AwsReview', current, to));
+}
+

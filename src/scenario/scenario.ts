@@ -14,7 +14,7 @@ import { ClockRangeError } from '../clock.js';
 import type { Services } from '../context.js';
 import type { OperationName } from '../model/generated/operations.js';
 import { validatePayload } from '../model/validate.js';
-import { createInvitationByControlPlane } from '../resources/engagement-invitations.js';
+import { createInvitationByControlPlane } from '../simulations/partner-invitation.js';
 import { applyClock } from '../control/routes/clock.js';
 import { applyRuntimeConfig, CONFIG_BODY } from '../control/routes/config.js';
 import { ACCOUNT_ID, CATALOG } from '../control/routes/fields.js';

@@ -7,35 +7,21 @@
 // - Rejected: AWS rejects that invitation: `Engagement Invitation Rejected`;
 // - both: every multi-partner receiver's opportunity made from this one follows it (§3.2 [DOC D-MULTI]).
 // The opportunity's own write and its `Opportunity Updated` / snapshot stay with the opportunities module,
-// which calls `beforeReviewSaved` (invitation effects come first in AWS's event table) and `afterReviewSaved`.
+// which calls `beforeReviewSaved` (invitation effects come first in AWS's event table) and `afterReviewSaved`
+// through `services.simulations` (resources never import simulations).
 import { AWS_ACCOUNT } from '../accounts.js';
 import type { Services } from '../context.js';
 import type { ReviewStatus } from '../model/generated/types.js';
-import { engagementKind, engagementResourceKind, invitationKind, opportunityKind } from '../store/kinds.js';
+import { engagementKind, engagementResourceKind, invitationKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
 import type { InvitationRecord, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import { emitInvitationEvent } from '../resources/engagement-invitations.js';
 import { addMember, membersOf } from '../resources/engagements.js';
+import { receiverOpportunities } from '../resources/multi-partner.js';
 import { emitOpportunityEvent, nextModifiedDate, saveOpportunity } from '../resources/opportunities.js';
 import { snapshotOnChange } from '../resources/resource-snapshots.js';
-import { receiverStatusFor, reviewTransitionErrors, SIMULATED_REVIEW_STATUSES } from '../rules/opportunity-review.js';
-import { throwIfAny } from '../rules/rule.js';
-
-/**
- * The review status an UpdateOpportunity simulates, if any: only in Sandbox, only a reviewer's status, only
- * when it differs from the current one. In the AWS catalog (and for any other value) the review members of
- * the request are read-only and ignored (decision 17).
- */
-export function simulatedReview(catalog: string, current: ReviewStatus, sent: ReviewStatus | undefined): ReviewStatus | undefined {
-  if (catalog !== 'Sandbox' || sent === undefined || sent === current) return undefined;
-  return SIMULATED_REVIEW_STATUSES.includes(sent) ? sent : undefined;
-}
-
-/** Refuses a review AWS could not make from the current status (e.g. reviewing an unsubmitted opportunity). */
-export function checkReviewTransition(current: ReviewStatus, to: ReviewStatus): void {
-  throwIfAny(reviewTransitionErrors('AwsReview', current, to));
-}
+import { receiverStatusFor, reviewTransitionErrors } from '../rules/opportunity-review.js';
 
 /**
  * The PENDING engagement invitations to AWS that carry this opportunity: sent from an engagement the
@@ -69,20 +55,6 @@ export async function beforeReviewSaved(uow: UnitOfWork, services: Services, opp
 /** After the sender's opportunity was saved: its multi-partner receivers follow the decision. */
 export async function afterReviewSaved(uow: UnitOfWork, services: Services, opportunity: OpportunityRecord, decision: ReviewStatus): Promise<void> {
   if (decision === 'Approved' || decision === 'Rejected') await receiversFollowSender(uow, services, opportunity);
-}
-
-/** The opportunities other partners made by accepting this opportunity's invitations (multi-partner receivers). */
-export async function receiverOpportunities(uow: UnitOfWork, senderOpportunity: OpportunityRecord): Promise<OpportunityRecord[]> {
-  const accepted = await queryAll(uow, invitationKind, {
-    where: { catalog: senderOpportunity.catalog, senderAccountId: senderOpportunity.accountId, status: 'ACCEPTED' },
-  });
-  const out: OpportunityRecord[] = [];
-  for (const invitation of accepted) {
-    if (invitation.senderOpportunityId !== senderOpportunity.id || invitation.acceptedOpportunityId === undefined) continue;
-    const receiver = await uow.get(opportunityKind, [invitation.catalog, invitation.acceptedOpportunityId]);
-    if (receiver) out.push(receiver);
-  }
-  return out;
 }
 
 /**

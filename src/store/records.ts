@@ -4,6 +4,7 @@ import type {
   CatalogIdentifier,
   EngagementContextDetails,
   EngagementInvitationPayloadType,
+  EnrichmentContext,
   GetOpportunityResponse,
   InvitationStatus,
   Payload,
@@ -90,6 +91,8 @@ export interface InvitationRecord {
   senderOpportunityId?: string;
   /** The receiver's opportunity, once the accept task created or revealed it. */
   acceptedOpportunityId?: string;
+  /** What AWS added about the invitation (decision 21); set only through the control plane. */
+  enrichmentContext?: EnrichmentContext;
 }
 
 /** What StartEngagementByAcceptingInvitationTask stores in the generic task record. */
