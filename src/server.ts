@@ -10,7 +10,7 @@ import { catalogOfArn } from './arns.js';
 import { authenticateRequest, SERVED_REGION, type AuthSettings } from './auth/authenticate.js';
 import { Clock, type ClockState } from './clock.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
-import type { HandlerTable, OperationRunner, RequestContext, Services } from './context.js';
+import type { OperationRunner, RequestContext, Services } from './context.js';
 import { ApiError, InternalServerException, NotImplementedException, ThrottlingException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
 import { FaultRules, InjectedFault } from './faults/rules.js';
@@ -24,7 +24,7 @@ import { parseInput } from './protocol/parse.js';
 import { ReadCache } from './protocol/read-cache.js';
 import { renderOutput, sendError, sendRendered } from './protocol/respond.js';
 import { resolveRoute, type Routing } from './protocol/route.js';
-import { handlers as defaultHandlers, pureReadOperations } from './resources/index.js';
+import { buildRegistry, defaultRegistry, type HandlerOverrides, type OperationRegistry } from './operations/registry.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
 import type { Catalog } from './store/records.js';
 import { RetentionSweeper } from './retention.js';
@@ -39,8 +39,10 @@ import { EventDelivery } from './delivery/hub.js';
 
 export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & {
   runtime?: Partial<RuntimeConfig>;
-  /** Operation → handler; by default the emulator's own (`src/resources/index.ts`). Tests pass their own. */
-  registry?: HandlerTable;
+  /** The operations served (`src/operations/registry.ts`); by default the emulator's own. */
+  registry?: OperationRegistry;
+  /** Handlers replacing (or, `null`, removing) the default registry's; ignored when `registry` is given. */
+  handlers?: HandlerOverrides;
 };
 
 export interface RunningServer {
@@ -56,7 +58,7 @@ export interface RunningServer {
 
 function resolveOptions(input: StartOptions): ServerOptions {
   const base = defaultOptions();
-  const { registry: _registry, ...rest } = input;
+  const { registry: _registry, handlers: _handlers, ...rest } = input;
   return { ...base, ...rest, runtime: { ...base.runtime, ...(input.runtime ?? {}) } };
 }
 
@@ -136,7 +138,7 @@ function catalogOf(input: Record<string, unknown>): Catalog {
 export async function startServer(input: StartOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input);
   // Start-up checks come before listening: a server that answers health is one that can store what it acknowledges.
-  const handlers = input.registry ?? defaultHandlers;
+  const registry = input.registry ?? (input.handlers ? buildRegistry(input.handlers) : defaultRegistry);
   const { store, health } = await openCheckedStore(options, createLogger(logSettings(options)));
   let services: Services;
   try {
@@ -163,11 +165,12 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
    * output or throws (an ApiError, or anything unexpected). Shared by the API and `POST /_emulator/call`.
    */
   const runOperation: OperationRunner = async (operation, caller, raw, requestId, seen) => {
-    const handler = handlers[operation] as ((ctx: RequestContext, input: Record<string, unknown>) => unknown) | undefined;
+    const entry = registry[operation];
+    const handler = entry.handler;
     const input = validateInput(operation, raw);
     // Keyed by the validated input, so padding a request with unknown members cannot grow the cache. While fault
     // rules exist, every read goes through the rules (no cached answers).
-    const readKinds = handler && services.faults.empty ? pureReadOperations.get(operation) : undefined;
+    const readKinds = entry.reads !== null && services.faults.empty ? entry.reads : undefined;
     const cacheKey = readKinds ? ReadCache.key(operation, caller.accountId, input) : null;
     const versions = readKinds ? readCache.versions(readKinds) : '';
     const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler, versions);

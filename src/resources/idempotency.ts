@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictException } from '../errors.js';
 import type { RequestContext } from '../context.js';
+import { operations } from '../model/generated/operations.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 
 /** Stable JSON: object keys sorted, so member order on the wire does not matter. */
@@ -24,19 +25,30 @@ export function requestHash(input: Record<string, unknown>, tokenMember: string)
 
 export const CONFLICTING_TOKEN_MESSAGE = 'Conflicting client token submitted for a new request body.';
 
+/** The idempotency-token member of the request's operation, from the generated model (`@idempotencyToken`). */
+function tokenMemberOf(ctx: RequestContext): string {
+  const member = operations[ctx.operation].idempotencyToken;
+  if (member === null) throw new Error(`${ctx.operation} has no idempotency token in the model`);
+  return member;
+}
+
 /**
- * Runs `create` once per ClientToken. On a replay, `replay` turns the stored first answer into the answer to
+ * Runs `create` once per idempotency token (the member the model marks, `ClientToken` in this API). On a replay, `replay` turns the stored first answer into the answer to
  * give now (for tasks: the same task with its current status). Must be called inside a write transaction.
  */
 export async function idempotent<T>(
   ctx: RequestContext,
   uow: UnitOfWork,
-  input: Record<string, unknown> & { ClientToken: string },
+  input: Record<string, unknown>,
   create: () => Promise<T>,
   replay: (first: T) => T = (first) => first,
 ): Promise<T> {
-  const scope = { accountId: ctx.accountId, catalog: ctx.catalog, operation: ctx.operation, clientToken: input.ClientToken };
-  const hash = requestHash(input, 'ClientToken');
+  const member = tokenMemberOf(ctx);
+  const token = input[member];
+  // The model requires the token where this API has one; a request without one has nothing to replay.
+  if (typeof token !== 'string') return create();
+  const scope = { accountId: ctx.accountId, catalog: ctx.catalog, operation: ctx.operation, clientToken: token };
+  const hash = requestHash(input, member);
   const now = ctx.services.clock.now();
   const existing = await uow.getIdempotency(scope);
   if (existing && now - existing.createdAtMs < ctx.services.options.idempotencyTtlMs) {
