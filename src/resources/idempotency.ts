@@ -2,21 +2,13 @@
 // different request → ConflictException; tokens are scoped to (account, catalog, operation) and expire.
 import { createHash } from 'node:crypto';
 import { ConflictException } from '../errors.js';
+import { canonicalJson } from '../model/canonical-json.js';
 import type { RequestContext } from '../context.js';
 import { operations } from '../model/generated/operations.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 
-/** Stable JSON: object keys sorted, so member order on the wire does not matter. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+// Re-exported for the resource modules that already take it from here.
+export { canonicalJson };
 
 export function requestHash(input: Record<string, unknown>, tokenMember: string): string {
   const { [tokenMember]: _token, ...rest } = input;
