@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { AccountDirectory } from './accounts.js';
 import { catalogOfArn } from './arns.js';
 import { authenticateRequest, SERVED_REGION, type AuthSettings } from './auth/authenticate.js';
-import { Clock, type ClockState } from './clock.js';
+import { Clock } from './clock.js';
+import { SharedSettings } from './settings.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
 import type { OperationRunner, RequestContext, Services } from './context.js';
 import { ApiError, InternalServerException, NotImplementedException, ThrottlingException } from './errors.js';
@@ -81,15 +82,9 @@ const EXPIRY_SWEEP_MS = 30_000;
 async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMonitor, options: ServerOptions): Promise<Services> {
   const log = createLogger(logSettings(options));
   const clock = new Clock();
-  const savedClock = await store.readMeta('clock');
-  if (savedClock) {
-    // An older version could save a clock no date can show; starting on real time beats failing every write.
-    try {
-      clock.restore(JSON.parse(savedClock) as ClockState);
-    } catch (err) {
-      log.warn(`ignoring the saved business clock (${err instanceof Error ? err.message : String(err)}); using real time`);
-    }
-  }
+  // The clock and run-time configuration are shared through the database: take the saved clock, publish ours.
+  const settings = new SharedSettings(store, clock, options.runtime, log);
+  await settings.load();
   let seed = options.seed ?? (await store.readMeta('id_seed'));
   if (!seed) {
     const drawn = randomBytes(16).toString('hex');
@@ -108,6 +103,7 @@ async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMon
     store,
     storeHealth,
     clock,
+    settings,
     ids,
     events: new EventOutbox(ids, () => clock.now()),
     tasks,
@@ -122,6 +118,17 @@ async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMon
     delivery: new EventDelivery(store, clock, log, options.deliveryRetry, options.eventBridge),
   };
   registerTasks(services);
+  // Another process moved the clock or changed the configuration: timers and counters follow here too.
+  settings.follow({
+    clockMoved: () => {
+      services.tasks.schedule();
+      services.retention.request();
+    },
+    runtimeChanged: (previous) => {
+      if (previous.throttling !== runtime.throttling) services.throttle.reset();
+      services.tasks.schedule();
+    },
+  });
   return services;
 }
 
@@ -288,9 +295,11 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : '';
     const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
-    const work = control
-      ? handleControl(req, res, path, query, services, requestId)
-      : handleApi(req, res, requestId, path, query, started);
+    const dispatch = () =>
+      control ? handleControl(req, res, path, query, services, requestId) : handleApi(req, res, requestId, path, query, started);
+    // One integer comparison while the shared clock and configuration are unchanged; a re-read when they moved.
+    const refreshing = services.settings.current();
+    const work = refreshing === undefined ? dispatch() : refreshing.then(dispatch);
     const answered = work.catch((err: unknown) => {
       log.error(`${requestId} failure while answering: ${err instanceof Error ? err.stack : String(err)}`);
       if (!res.headersSent) sendError(res, requestId, 'awsJson', new InternalServerException('An internal error occurred.'));
@@ -349,6 +358,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     close() {
       closing ??= new Promise<void>((done) => {
         clearInterval(expirySweep);
+        services.settings.close();
         services.retention.close();
         const tasksClosed = services.tasks.close();
         // Streams end and delivery cursors are saved while the store is still open.
