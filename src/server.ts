@@ -115,7 +115,7 @@ async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMon
     runOperation: () => Promise.reject(new Error('the API pipeline is not built yet')),
     faults: new FaultRules(seed),
     throttle: new Throttle(options.throttlingQuotas),
-    delivery: new EventDelivery(store, clock, log, options.deliveryRetry, options.eventBridge),
+    delivery: new EventDelivery(store, clock, log, options.deliveryRetry, options.eventBridge, tasks.owner),
   };
   registerTasks(services);
   // Another process moved the clock or changed the configuration: timers and counters follow here too.
