@@ -148,6 +148,8 @@ export class EventDelivery implements DeliveryContext {
   private async startDelivering(): Promise<void> {
     if (this.delivering || this.closed) return;
     this.delivering = true;
+    // The previous deliverer's last save must be seen, not a cached older one.
+    await syncDeliveryState(this.store);
     const cursors = await loadCursors(this.store);
     if (this.eventBridgeTarget) {
       this.eventBridge = new EventBridgeFollower(this.eventBridgeTarget, await this.cursorOf(cursors[EVENTBRIDGE_CONSUMER]), this);
