@@ -5,6 +5,7 @@
 // listener for processes that receive no requests. A process applies a saved value only when it differs from
 // the one it last saw, so its own momentary overrides (a scenario loading with immediate tasks) survive
 // unrelated metadata writes (delivery cursors).
+import { AsyncResource } from 'node:async_hooks';
 import { Clock, type ClockState } from './clock.js';
 import { MAX_DELAY_MS, MAX_TASK_POLLS, type RuntimeConfig } from './config.js';
 import type { Logger } from './log.js';
@@ -50,8 +51,11 @@ export class SharedSettings {
   /** Starts following other processes' changes (timers, task scheduling). */
   follow(listener: SettingsListener): void {
     this.listener = listener;
+    // Change listeners run at the end of whichever transaction committed; the re-read must not run inside that
+    // transaction's context (the store refuses nested transactions), so it runs in the context of this call.
+    const outside = new AsyncResource('SharedSettings');
     this.unsubscribe ??= this.store.subscribe((kinds) => {
-      if (kinds.has('meta')) void this.current();
+      if (kinds.has('meta')) outside.runInAsyncScope(() => void this.current());
     });
   }
 

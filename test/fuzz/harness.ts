@@ -36,7 +36,7 @@ class StateReader {
   constructor(path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
     this.version = this.db.prepare('PRAGMA data_version').pluck();
-    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sequences', 'sqlite_sequence') ORDER BY name").pluck().all() as string[];
+    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sequences', 'sqlite_sequence', 'leases') ORDER BY name").pluck().all() as string[];
     this.selects = tables.map((table) => {
       const columns = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => `CAST(${c.name} AS BLOB)`);
       return { table, stmt: this.db.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY rowid`).raw() };
