@@ -2,6 +2,7 @@
 // events, tasks). Handlers never see HTTP.
 import type { Caller } from './auth/authenticate.js';
 import type { Clock } from './clock.js';
+import type { SharedSettings } from './settings.js';
 import type { RuntimeConfig, ServerOptions } from './config.js';
 import type { EventOutbox } from './events/outbox.js';
 import type { IdSource } from './ids.js';
@@ -23,6 +24,8 @@ export interface Services {
   /** Whether the store takes writes (health route, start-up). */
   storeHealth: StoreHealthMonitor;
   clock: Clock;
+  /** The clock and run-time configuration as shared with the other processes on the database. */
+  settings: SharedSettings;
   ids: IdSource;
   events: EventOutbox;
   tasks: TaskRunner;

@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { AccountDirectory } from './accounts.js';
 import { catalogOfArn } from './arns.js';
 import { authenticateRequest, SERVED_REGION, type AuthSettings } from './auth/authenticate.js';
-import { Clock, type ClockState } from './clock.js';
+import { Clock } from './clock.js';
+import { SharedSettings } from './settings.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
-import type { HandlerTable, OperationRunner, RequestContext, Services } from './context.js';
+import type { OperationRunner, RequestContext, Services } from './context.js';
 import { ApiError, InternalServerException, NotImplementedException, ThrottlingException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
 import { FaultRules, InjectedFault } from './faults/rules.js';
@@ -24,7 +25,7 @@ import { parseInput } from './protocol/parse.js';
 import { ReadCache } from './protocol/read-cache.js';
 import { renderOutput, sendError, sendRendered } from './protocol/respond.js';
 import { resolveRoute, type Routing } from './protocol/route.js';
-import { handlers as defaultHandlers, pureReadOperations } from './resources/index.js';
+import { buildRegistry, defaultRegistry, type HandlerOverrides, type OperationRegistry } from './operations/registry.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
 import { registerSimulations, unregisteredSimulations } from './simulations/index.js';
 import type { Catalog } from './store/records.js';
@@ -40,8 +41,10 @@ import { EventDelivery } from './delivery/hub.js';
 
 export type StartOptions = Partial<Omit<ServerOptions, 'runtime'>> & {
   runtime?: Partial<RuntimeConfig>;
-  /** Operation → handler; by default the emulator's own (`src/resources/index.ts`). Tests pass their own. */
-  registry?: HandlerTable;
+  /** The operations served (`src/operations/registry.ts`); by default the emulator's own. */
+  registry?: OperationRegistry;
+  /** Handlers replacing (or, `null`, removing) the default registry's; ignored when `registry` is given. */
+  handlers?: HandlerOverrides;
 };
 
 export interface RunningServer {
@@ -57,7 +60,7 @@ export interface RunningServer {
 
 function resolveOptions(input: StartOptions): ServerOptions {
   const base = defaultOptions();
-  const { registry: _registry, ...rest } = input;
+  const { registry: _registry, handlers: _handlers, ...rest } = input;
   return { ...base, ...rest, runtime: { ...base.runtime, ...(input.runtime ?? {}) } };
 }
 
@@ -80,15 +83,9 @@ const EXPIRY_SWEEP_MS = 30_000;
 async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMonitor, options: ServerOptions): Promise<Services> {
   const log = createLogger(logSettings(options));
   const clock = new Clock();
-  const savedClock = await store.readMeta('clock');
-  if (savedClock) {
-    // An older version could save a clock no date can show; starting on real time beats failing every write.
-    try {
-      clock.restore(JSON.parse(savedClock) as ClockState);
-    } catch (err) {
-      log.warn(`ignoring the saved business clock (${err instanceof Error ? err.message : String(err)}); using real time`);
-    }
-  }
+  // The clock and run-time configuration are shared through the database: take the saved clock, publish ours.
+  const settings = new SharedSettings(store, clock, options.runtime, log);
+  await settings.load();
   let seed = options.seed ?? (await store.readMeta('id_seed'));
   if (!seed) {
     const drawn = randomBytes(16).toString('hex');
@@ -107,6 +104,7 @@ async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMon
     store,
     storeHealth,
     clock,
+    settings,
     ids,
     events: new EventOutbox(ids, () => clock.now()),
     tasks,
@@ -118,11 +116,22 @@ async function buildServices(store: UnitOfWorkStore, storeHealth: StoreHealthMon
     runOperation: () => Promise.reject(new Error('the API pipeline is not built yet')),
     faults: new FaultRules(seed),
     throttle: new Throttle(options.throttlingQuotas),
-    delivery: new EventDelivery(store, clock, log, options.deliveryRetry, options.eventBridge),
+    delivery: new EventDelivery(store, clock, log, options.deliveryRetry, options.eventBridge, tasks.owner),
     simulations: unregisteredSimulations,
   };
   registerTasks(services);
   registerSimulations(services);
+  // Another process moved the clock or changed the configuration: timers and counters follow here too.
+  settings.follow({
+    clockMoved: () => {
+      services.tasks.schedule();
+      services.retention.request();
+    },
+    runtimeChanged: (previous) => {
+      if (previous.throttling !== runtime.throttling) services.throttle.reset();
+      services.tasks.schedule();
+    },
+  });
   return services;
 }
 
@@ -139,7 +148,7 @@ function catalogOf(input: Record<string, unknown>): Catalog {
 export async function startServer(input: StartOptions = {}): Promise<RunningServer> {
   const options = resolveOptions(input);
   // Start-up checks come before listening: a server that answers health is one that can store what it acknowledges.
-  const handlers = input.registry ?? defaultHandlers;
+  const registry = input.registry ?? (input.handlers ? buildRegistry(input.handlers) : defaultRegistry);
   const { store, health } = await openCheckedStore(options, createLogger(logSettings(options)));
   let services: Services;
   try {
@@ -166,11 +175,12 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
    * output or throws (an ApiError, or anything unexpected). Shared by the API and `POST /_emulator/call`.
    */
   const runOperation: OperationRunner = async (operation, caller, raw, requestId, seen) => {
-    const handler = handlers[operation] as ((ctx: RequestContext, input: Record<string, unknown>) => unknown) | undefined;
+    const entry = registry[operation];
+    const handler = entry.handler;
     const input = validateInput(operation, raw);
     // Keyed by the validated input, so padding a request with unknown members cannot grow the cache. While fault
     // rules exist, every read goes through the rules (no cached answers).
-    const readKinds = handler && services.faults.empty ? pureReadOperations.get(operation) : undefined;
+    const readKinds = entry.reads !== null && services.faults.empty ? entry.reads : undefined;
     const cacheKey = readKinds ? ReadCache.key(operation, caller.accountId, input) : null;
     const versions = readKinds ? readCache.versions(readKinds) : '';
     const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler, versions);
@@ -288,9 +298,11 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     const path = q >= 0 ? url.slice(0, q) : url;
     const query = q >= 0 ? url.slice(q + 1) : '';
     const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
-    const work = control
-      ? handleControl(req, res, path, query, services, requestId)
-      : handleApi(req, res, requestId, path, query, started);
+    const dispatch = () =>
+      control ? handleControl(req, res, path, query, services, requestId) : handleApi(req, res, requestId, path, query, started);
+    // One integer comparison while the shared clock and configuration are unchanged; a re-read when they moved.
+    const refreshing = services.settings.current();
+    const work = refreshing === undefined ? dispatch() : refreshing.then(dispatch);
     const answered = work.catch((err: unknown) => {
       log.error(`${requestId} failure while answering: ${err instanceof Error ? err.stack : String(err)}`);
       if (!res.headersSent) sendError(res, requestId, 'awsJson', new InternalServerException('An internal error occurred.'));
@@ -349,6 +361,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     close() {
       closing ??= new Promise<void>((done) => {
         clearInterval(expirySweep);
+        services.settings.close();
         services.retention.close();
         const tasksClosed = services.tasks.close();
         // Streams end and delivery cursors are saved while the store is still open.

@@ -14,7 +14,7 @@ import {
 import type { RunningServer } from '../src/server.js';
 import type { CredentialEntry } from '../src/auth/authenticate.js';
 import type { RequestContext } from '../src/context.js';
-import { handlers } from '../src/resources/index.js';
+import { defaultRegistry } from '../src/operations/registry.js';
 import { clientFor, fakeSigV4Headers, rawRequest, startTestServer, type RawResponse } from './helpers.js';
 import { TestSha256 } from './signing.js';
 
@@ -111,23 +111,29 @@ function amzDate(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-type AnyHandler = (ctx: RequestContext, input: Record<string, unknown>) => unknown;
-const handlerTable = handlers as Record<string, AnyHandler | undefined>;
+/** Who called GetOpportunity, while a `recordingCallers` body runs (null: not recording). */
+let recorded: RequestContext['caller'][] | null = null;
 
-/** Answers GetOpportunity with a fixed opportunity and records who called, for the duration of `body`. */
-async function recordingCallers(body: (callers: RequestContext['caller'][]) => Promise<void>): Promise<void> {
-  const had = Object.hasOwn(handlerTable, 'GetOpportunity');
-  const saved = handlerTable.GetOpportunity;
-  const callers: RequestContext['caller'][] = [];
-  handlerTable.GetOpportunity = (ctx) => {
-    callers.push(ctx.caller);
+/**
+ * While `recorded` is set, the suite's servers answer GetOpportunity with a fixed opportunity and record the
+ * caller; otherwise the emulator's own handler answers. Overriding handlers are never answered from the cache.
+ */
+const recordingRegistry = {
+  GetOpportunity: (ctx: RequestContext, input: Record<string, unknown>) => {
+    if (recorded === null) return defaultRegistry.GetOpportunity.handler!(ctx, input);
+    recorded.push(ctx.caller);
     return { Catalog: 'Sandbox', Id: 'O1234567890', LastModifiedDate: '2025-01-15T12:00:00.000Z', CreatedDate: '2025-01-15T12:00:00.000Z', RelatedEntityIdentifiers: {} };
-  };
+  },
+};
+
+/** Records who calls GetOpportunity for the duration of `body`. */
+async function recordingCallers(body: (callers: RequestContext['caller'][]) => Promise<void>): Promise<void> {
+  const callers: RequestContext['caller'][] = [];
+  recorded = callers;
   try {
     await body(callers);
   } finally {
-    if (had) handlerTable.GetOpportunity = saved;
-    else delete handlerTable.GetOpportunity;
+    recorded = null;
   }
 }
 
@@ -137,9 +143,9 @@ describe('SigV4 on the wire', () => {
   let strict: RunningServer;
   before(async () => {
     [off, structural, strict] = await Promise.all([
-      startTestServer({ auth: 'off', credentials: CREDENTIALS }),
-      startTestServer({ auth: 'structural', credentials: CREDENTIALS }),
-      startTestServer({ auth: 'strict', credentials: CREDENTIALS }),
+      startTestServer({ auth: 'off', credentials: CREDENTIALS, handlers: recordingRegistry }),
+      startTestServer({ auth: 'structural', credentials: CREDENTIALS, handlers: recordingRegistry }),
+      startTestServer({ auth: 'strict', credentials: CREDENTIALS, handlers: recordingRegistry }),
     ]);
   });
   after(() => Promise.all([off.close(), structural.close(), strict.close()]));

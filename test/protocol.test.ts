@@ -18,8 +18,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
-import type { RequestContext } from '../src/context.js';
-import { handlers } from '../src/resources/index.js';
+import type { AnyHandler } from '../src/operations/registry.js';
 import { FrameworkError } from '../src/errors.js';
 import { readBody } from '../src/protocol/body.js';
 import { clientFor, control, fakeSigV4Headers, startTestServer } from './helpers.js';
@@ -135,20 +134,16 @@ function assertReachedHandler(reply: Reply): void {
   assert.equal(reply.headers['x-amzn-errortype'], 'ResourceNotFoundException');
 }
 
-type AnyHandler = (ctx: RequestContext, input: Record<string, unknown>) => unknown;
-const handlerTable = handlers as Record<string, AnyHandler | undefined>;
-
-/** Runs `body` with `operation` answered by `handler` (undefined: not implemented), restoring the table after. */
-async function withHandler(operation: string, handler: AnyHandler | undefined, body: () => Promise<void>): Promise<void> {
-  const had = Object.hasOwn(handlerTable, operation);
-  const saved = handlerTable[operation];
-  if (handler === undefined) delete handlerTable[operation];
-  else handlerTable[operation] = handler;
+/**
+ * Runs `body` against a server of its own whose `operation` is answered by `handler` (undefined: not
+ * implemented); the other operations keep the emulator's handlers.
+ */
+async function withHandler(operation: string, handler: AnyHandler | undefined, body: (endpoint: string) => Promise<void>): Promise<void> {
+  const server = await startTestServer({ handlers: { [operation]: handler ?? null } });
   try {
-    await body();
+    await body(server.endpoint);
   } finally {
-    if (had) handlerTable[operation] = saved;
-    else delete handlerTable[operation];
+    await server.close();
   }
 }
 
@@ -273,7 +268,7 @@ describe('protocol layer', () => {
         ids.add(String(reply.headers['x-amzn-requestid']));
       }
       assert.equal(ids.size, replies.length, 'request ids are unique');
-      await withHandler('SubmitOpportunity', () => undefined, async () => {
+      await withHandler('SubmitOpportunity', () => undefined, async (endpoint) => {
         const ok = await viaTarget(endpoint, 'SubmitOpportunity', '{"Catalog":"Sandbox","Identifier":"O1","InvolvementType":"Co-Sell"}');
         assert.equal(ok.status, 200);
         assertStandardHeaders(ok);
@@ -291,7 +286,7 @@ describe('protocol layer', () => {
         assertStandardHeaders(reply);
         const error = await viaTarget(endpoint, 'GetOpportunity', '{}');
         assertStandardHeaders(error);
-        await withHandler('SubmitOpportunity', () => undefined, async () => {
+        await withHandler('SubmitOpportunity', () => undefined, async (endpoint) => {
           assertStandardHeaders(await viaTarget(endpoint, 'SubmitOpportunity', '{"Catalog":"Sandbox","Identifier":"O1","InvolvementType":"Co-Sell"}'));
         });
         // The SDK samples Date to correct its signing clock; a skewed Date would make it shift x-amz-date.
@@ -477,15 +472,15 @@ describe('protocol layer', () => {
       };
       // Both routes; a fresh recording handler each time, so the read cache (keyed by the validated input, which
       // is the same for both) cannot answer in place of the handler.
-      for (const send of [() => viaTarget(endpoint, 'ListOpportunities', JSON.stringify(noisy)), () => viaPath(endpoint, '/ListOpportunities', JSON.stringify({ ...noisy, Unknown2: true }))]) {
+      for (const send of [(at: string) => viaTarget(at, 'ListOpportunities', JSON.stringify(noisy)), (at: string) => viaPath(at, '/ListOpportunities', JSON.stringify({ ...noisy, Unknown2: true }))]) {
         await withHandler(
           'ListOpportunities',
           (_ctx, input) => {
             seen.push(input);
             return { OpportunitySummaries: [] };
           },
-          async () => {
-            const reply = await send();
+          async (endpoint) => {
+            const reply = await send(endpoint);
             assert.equal(reply.status, 200, reply.body);
             assertStandardHeaders(reply);
             assert.equal(reply.body, '{"OpportunitySummaries":[]}');
@@ -521,7 +516,7 @@ describe('protocol layer', () => {
         CreatedDate: '2025-01-15T11:00:00.000Z',
         RelatedEntityIdentifiers: {},
       };
-      await withHandler('GetOpportunity', () => output, async () => {
+      await withHandler('GetOpportunity', () => output, async (endpoint) => {
         for (const reply of [await viaTarget(endpoint, 'GetOpportunity', GET_VALID), await viaPath(endpoint, '/GetOpportunity', GET_VALID)]) {
           assert.equal(reply.status, 200);
           assertStandardHeaders(reply);
@@ -534,7 +529,7 @@ describe('protocol layer', () => {
         assert.equal(result.Id, 'O1234567890');
         assert.deepEqual(result.LastModifiedDate, new Date('2025-01-15T12:00:00.123Z'));
       });
-      await withHandler('SubmitOpportunity', () => undefined, async () => {
+      await withHandler('SubmitOpportunity', () => undefined, async (endpoint) => {
         const reply = await viaTarget(endpoint, 'SubmitOpportunity', '{"Catalog":"Sandbox","Identifier":"O1","InvolvementType":"Co-Sell"}');
         assert.equal(reply.status, 200);
         assert.equal(reply.body, '');
@@ -551,18 +546,20 @@ describe('protocol layer', () => {
         () => {
           throw new TypeError('boom');
         },
-        async () => {
+        async (endpoint) => {
           const reply = await viaTarget(endpoint, 'GetOpportunity', GET_VALID);
           assertError(reply, 500, SERVICE_NS, 'InternalServerException', 'An internal error occurred. The request was not applied.');
+          // The same server goes on answering: another operation reaches its handler.
+          const after = await viaTarget(endpoint, 'GetEngagement', '{"Catalog":"Sandbox","Identifier":"eng-abcdefghij0123"}');
+          assert.equal(after.status, 404, after.body);
         },
       );
-      assertReachedHandler(await viaTarget(endpoint, 'GetOpportunity', GET_VALID));
     });
   });
 
   describe('not-implemented operations', () => {
     it('answer 501 NotImplementedException after validating input', async () => {
-      await withHandler('GetOpportunity', undefined, async () => {
+      await withHandler('GetOpportunity', undefined, async (endpoint) => {
         for (const reply of [await viaTarget(endpoint, 'GetOpportunity', GET_VALID), await viaPath(endpoint, '/GetOpportunity', GET_VALID)]) {
           assertError(reply, 501, SERVICE_NS, 'NotImplementedException', 'GetOpportunity is not implemented yet by partnercentral-local. Its input was valid; nothing was changed.');
         }
@@ -572,7 +569,7 @@ describe('protocol layer', () => {
     });
 
     it('surface in the SDK as name NotImplementedException, not retried (default maxAttempts)', async () => {
-      await withHandler('GetOpportunity', undefined, async () => {
+      await withHandler('GetOpportunity', undefined, async (endpoint) => {
         let requests = 0;
         const client = new PartnerCentralSellingClient({
           endpoint,

@@ -6,8 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { RunningServer } from '../src/server.js';
-import type { RequestContext } from '../src/context.js';
-import { handlers } from '../src/resources/index.js';
 import { shapes } from '../src/model/generated/shapes.js';
 import { startTestServer } from './helpers.js';
 import { cleanAwsEnv, hasAwsCli, hasBoto3, PY_DIR, run as runCommand } from './python.js';
@@ -52,38 +50,26 @@ function enumValues(shape: string): string {
   return def.values.join(', ');
 }
 
-type AnyHandler = (ctx: RequestContext, input: Record<string, unknown>) => unknown;
-const handlerTable = handlers as Record<string, AnyHandler | undefined>;
-
 describe('Python clients (boto3, AWS CLI)', { skip }, () => {
   let server: RunningServer;
-  const saved = new Map<string, { had: boolean; handler: AnyHandler | undefined }>();
-  const install = (operation: string, handler: AnyHandler | undefined) => {
-    saved.set(operation, { had: Object.hasOwn(handlerTable, operation), handler: handlerTable[operation] });
-    if (handler === undefined) delete handlerTable[operation];
-    else handlerTable[operation] = handler;
-  };
 
   before(async () => {
-    server = await startTestServer();
     // Deterministic answers for the protocol cases, whatever the resource modules implement by now.
-    install('ListSolutions', undefined);
-    install('SubmitOpportunity', () => undefined);
-    install('GetEngagement', () => ({
-      Id: 'eng-abcdefghij0123',
-      Title: 'Stubbed engagement',
-      CreatedAt: '2025-01-15T12:00:00.123Z',
-      CreatedBy: '111111111111',
-      MemberCount: 1,
-    }));
+    server = await startTestServer({
+      handlers: {
+        ListSolutions: null,
+        SubmitOpportunity: () => undefined,
+        GetEngagement: () => ({
+          Id: 'eng-abcdefghij0123',
+          Title: 'Stubbed engagement',
+          CreatedAt: '2025-01-15T12:00:00.123Z',
+          CreatedBy: '111111111111',
+          MemberCount: 1,
+        }),
+      },
+    });
   });
-  after(async () => {
-    for (const [operation, { had, handler }] of saved) {
-      if (had) handlerTable[operation] = handler;
-      else delete handlerTable[operation];
-    }
-    await server.close();
-  });
+  after(() => server.close());
 
   it('boto3: modeled exception classes with Reason, ErrorList and Message in e.response; unmodeled codes as ClientError', async () => {
     const py = await run('python3', [script, server.endpoint], cleanEnv({}));

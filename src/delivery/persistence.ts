@@ -1,5 +1,6 @@
 // Every store access of event delivery, in one place: the outbox (`readEvents`, `eventPosition`), its change
-// counter (`version('events')`) and the delivery state in metadata (`readMeta`, `uow.setMeta`).
+// counter (`version('events')`), the delivery state in metadata (`readMeta`, `uow.setMeta`, `version('meta')`)
+// and the lease that makes one process the deliverer (`tryAcquireLease`).
 //
 // Delivery state lives in metadata keys as JSON, each bounded: the webhook registrations (at most
 // MAX_WEBHOOKS), one cursor per consumer, and per webhook its newest dead letters.
@@ -72,6 +73,11 @@ export async function outboxHead(store: Store, hint = 0): Promise<number> {
   return high;
 }
 
+/** Changes whenever the delivery state (registrations, cursors) or other metadata may have changed. */
+export function metadataChangeToken(store: Store): number {
+  return store.version('meta');
+}
+
 /** Changes whenever the outbox may have grown (this process or another); cheap enough for every tick. */
 export function outboxChangeToken(store: Store): string {
   return String(store.version('events'));
@@ -113,15 +119,49 @@ export interface SavedWebhook {
   accounts?: string[];
   maxAttempts: number;
   createdAt: string;
+  /** The outbox position at registration: with no saved cursor yet, delivery starts after it (never shown). */
+  startAfter?: number;
+}
+
+function webhookList(text: string | undefined): SavedWebhook[] {
+  if (!text) return [];
+  try {
+    const list = JSON.parse(text) as unknown;
+    return Array.isArray(list) ? (list as SavedWebhook[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Adds a registration in one transaction (any process may register; the delivering one learns of it through
+ * the metadata's change version). False when `max` are registered already.
+ */
+export async function registerWebhook(store: Store, webhook: SavedWebhook, max: number): Promise<boolean> {
+  return store.transaction(async (uow) => {
+    const list = webhookList(await uow.getMeta(WEBHOOKS_KEY));
+    if (list.length >= max) return false;
+    list.push(webhook);
+    await uow.setMeta(WEBHOOKS_KEY, JSON.stringify(list));
+    return true;
+  });
+}
+
+/** Removes a registration and its dead letters in one transaction; false when there was none. */
+export async function unregisterWebhook(store: Store, id: string, consumer: string): Promise<boolean> {
+  return store.transaction(async (uow) => {
+    const list = webhookList(await uow.getMeta(WEBHOOKS_KEY));
+    const kept = list.filter((w) => w.id !== id);
+    if (kept.length === list.length) return false;
+    await uow.setMeta(WEBHOOKS_KEY, JSON.stringify(kept));
+    await uow.setMeta(deadLettersKey(consumer), '[]');
+    return true;
+  });
 }
 
 export async function loadWebhooks(store: Store): Promise<SavedWebhook[]> {
   const list = await readJson<unknown>(store, WEBHOOKS_KEY, []);
   return Array.isArray(list) ? (list as SavedWebhook[]) : [];
-}
-
-export async function saveWebhooks(store: Store, webhooks: readonly SavedWebhook[]): Promise<void> {
-  await writeJson(store, WEBHOOKS_KEY, webhooks);
 }
 
 export async function loadCursors(store: Store): Promise<Record<string, SavedCursor>> {
@@ -141,4 +181,23 @@ export async function loadDeadLetters<T>(store: Store, consumer: string): Promis
 
 export async function saveDeadLetters<T>(store: Store, consumer: string, letters: readonly T[]): Promise<void> {
   await writeJson(store, deadLettersKey(consumer), letters);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The deliverer's lease
+
+const DELIVERY_LEASE = 'delivery';
+
+/** Takes or renews the lease that makes one process deliver webhooks and EventBridge for all. */
+export async function holdDeliveryLease(store: Store, owner: string, ttlMs: number): Promise<boolean> {
+  return store.tryAcquireLease(DELIVERY_LEASE, owner, ttlMs);
+}
+
+export async function releaseDeliveryLease(store: Store, owner: string): Promise<void> {
+  await store.releaseLease(DELIVERY_LEASE, owner);
+}
+
+/** For answers that must show another process's registration at once. */
+export async function syncDeliveryState(store: Store): Promise<void> {
+  await store.syncChanges();
 }

@@ -33,7 +33,7 @@ export function signature(secret: string, body: string): string {
 
 /** The registration as the control plane shows it: the secret is never echoed, only whether there is one. */
 export function describeWebhook(webhook: SavedWebhook) {
-  const { secret, ...shown } = webhook;
+  const { secret, startAfter: _startAfter, ...shown } = webhook;
   return { ...shown, signed: secret !== undefined };
 }
 

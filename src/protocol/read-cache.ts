@@ -12,7 +12,7 @@
 // keeps invalid requests from ever reaching the cache. The cache is bounded by bytes and evicts the least
 // recently used answers first.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../resources/idempotency.js';
+import { canonicalJson } from '../model/canonical-json.js';
 import type { UnitOfWorkStore } from '../store/unit-of-work.js';
 
 /** Bookkeeping charged per entry on top of its key and answer bytes (Map slot, entry object, Buffer header). */

@@ -2,20 +2,13 @@
 // different request → ConflictException; tokens are scoped to (account, catalog, operation) and expire.
 import { createHash } from 'node:crypto';
 import { ConflictException } from '../errors.js';
+import { canonicalJson } from '../model/canonical-json.js';
 import type { RequestContext } from '../context.js';
+import { operations } from '../model/generated/operations.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 
-/** Stable JSON: object keys sorted, so member order on the wire does not matter. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+// Re-exported for the resource modules that already take it from here.
+export { canonicalJson };
 
 export function requestHash(input: Record<string, unknown>, tokenMember: string): string {
   const { [tokenMember]: _token, ...rest } = input;
@@ -24,19 +17,30 @@ export function requestHash(input: Record<string, unknown>, tokenMember: string)
 
 export const CONFLICTING_TOKEN_MESSAGE = 'Conflicting client token submitted for a new request body.';
 
+/** The idempotency-token member of the request's operation, from the generated model (`@idempotencyToken`). */
+function tokenMemberOf(ctx: RequestContext): string {
+  const member = operations[ctx.operation].idempotencyToken;
+  if (member === null) throw new Error(`${ctx.operation} has no idempotency token in the model`);
+  return member;
+}
+
 /**
- * Runs `create` once per ClientToken. On a replay, `replay` turns the stored first answer into the answer to
+ * Runs `create` once per idempotency token (the member the model marks, `ClientToken` in this API). On a replay, `replay` turns the stored first answer into the answer to
  * give now (for tasks: the same task with its current status). Must be called inside a write transaction.
  */
 export async function idempotent<T>(
   ctx: RequestContext,
   uow: UnitOfWork,
-  input: Record<string, unknown> & { ClientToken: string },
+  input: Record<string, unknown>,
   create: () => Promise<T>,
   replay: (first: T) => T = (first) => first,
 ): Promise<T> {
-  const scope = { accountId: ctx.accountId, catalog: ctx.catalog, operation: ctx.operation, clientToken: input.ClientToken };
-  const hash = requestHash(input, 'ClientToken');
+  const member = tokenMemberOf(ctx);
+  const token = input[member];
+  // The model requires the token where this API has one; a request without one has nothing to replay.
+  if (typeof token !== 'string') return create();
+  const scope = { accountId: ctx.accountId, catalog: ctx.catalog, operation: ctx.operation, clientToken: token };
+  const hash = requestHash(input, member);
   const now = ctx.services.clock.now();
   const existing = await uow.getIdempotency(scope);
   if (existing && now - existing.createdAtMs < ctx.services.options.idempotencyTtlMs) {

@@ -26,7 +26,7 @@ import {
   tagSetKind,
 } from '../store/kinds.js';
 
-export const handlers: HandlerTable = {
+export const handlers: Readonly<HandlerTable> = {
   ...opportunityHandlers,
   ...engagementInvitationHandlers,
   ...engagementHandlers,
@@ -38,6 +38,9 @@ export const handlers: HandlerTable = {
   ...solutionHandlers,
   ...sellingSystemSettingsHandlers,
 };
+
+// Read-only at run time too: the registry (`src/operations/registry.ts`) is built from it, tests build their own.
+Object.freeze(handlers);
 
 /**
  * Operations whose answer depends only on the stored state and the request (no clock, no side effects), with the

@@ -4,6 +4,7 @@
 // `paginate` pages a small set already in memory (lists whose filters the store cannot express).
 import { createHash } from 'node:crypto';
 import { ValidationException } from '../errors.js';
+import { operations, type OperationName } from '../model/generated/operations.js';
 import { InvalidCursorError, type Fields, type Query, type RecordKind, type UnitOfWork } from '../store/unit-of-work.js';
 
 export type SortValue = string | number;
@@ -109,4 +110,16 @@ export async function pageFromStore<D, F extends Fields<D>>(
   const result: Page<D> = { items: page.items };
   if (page.next !== undefined) result.nextToken = Buffer.from(JSON.stringify({ f: fingerprint, c: page.next })).toString('base64url');
   return result;
+}
+
+/**
+ * The page size and token a List request sent, read through the members the model's `@paginated` trait names
+ * for its operation (generated table), with `defaultSize` when no size was sent.
+ */
+export function pageMembers(operation: OperationName, input: Readonly<Record<string, unknown>>, defaultSize: number): { maxResults: number; nextToken: string | undefined } {
+  const paging = operations[operation].paginated;
+  if (paging === null) throw new Error(`${operation} is not paginated in the model`);
+  const size = input[paging.pageSize];
+  const token = input[paging.inputToken];
+  return { maxResults: typeof size === 'number' ? size : defaultSize, nextToken: typeof token === 'string' ? token : undefined };
 }

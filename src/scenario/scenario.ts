@@ -230,12 +230,12 @@ export async function applyScenario(services: Services, scenario: Scenario, requ
   } finally {
     Object.assign(runtime, saved);
   }
-  if (scenario.config) applyRuntimeConfig(services, scenario.config);
+  if (scenario.config) await applyRuntimeConfig(services, scenario.config);
   return result;
 }
 
 /** Applies the parts of a scenario that live in the process, not the database: account names and settings. */
-export function applyProcessSettings(services: Services, scenario: Scenario): void {
+export async function applyProcessSettings(services: Services, scenario: Scenario): Promise<void> {
   for (const account of scenario.accounts ?? []) if (account.name !== undefined) services.accounts.configure(account.accountId, { companyName: account.name });
-  if (scenario.config) applyRuntimeConfig(services, scenario.config);
+  if (scenario.config) await applyRuntimeConfig(services, scenario.config);
 }

@@ -57,7 +57,7 @@ export async function loadSeedFile(services: Services, path: string): Promise<vo
   const { log } = services;
   const marker = await readMarker(services);
   if (marker) {
-    applyProcessSettings(services, scenario);
+    await applyProcessSettings(services, scenario);
     if (marker.sha256 === sha256) log.info(`seed file ${path} was loaded into this database on ${marker.loadedAt}; not loading it again`);
     else log.warn(`seed file ${path} changed since a seed file was loaded into this database (${marker.loadedAt}); not loading it again: start on a new database, or POST it to /_emulator/scenario`);
     return;

@@ -1,5 +1,6 @@
 // GET/POST /_emulator/clock: read and move the business clock. A change is tried on a copy first and only a
-// valid result is persisted and applied, so a refused request leaves the clock exactly as it was.
+// valid result is persisted and applied, so a refused request leaves the clock exactly as it was. The clock is
+// shared by every process on the database.
 import { ClockRangeError, MAX_DURATION_MS, type Clock, type ClockState } from '../../clock.js';
 import type { Services } from '../../context.js';
 import { expireDueInvitations } from '../../resources/engagement-invitations.js';
@@ -13,14 +14,8 @@ function clockView(services: Services) {
 
 /** Saves `state` and makes it the clock; moving the clock can expire invitations and make delayed tasks due. */
 export async function applyClock(services: Services, state: ClockState): Promise<void> {
-  const previous = services.clock.snapshot();
-  services.clock.restore(state);
-  try {
-    await services.store.transaction((uow) => uow.setMeta('clock', JSON.stringify(state)));
-  } catch (err) {
-    services.clock.restore(previous);
-    throw err;
-  }
+  // Shared: every process on the database follows (src/settings.ts).
+  await services.settings.saveClock(state);
   // Moving the clock can expire invitations, make delayed tasks due and put records past their retention.
   await expireDueInvitations(services);
   services.tasks.schedule();
@@ -46,10 +41,17 @@ const CLOCK_BODY = {
 
 export const clockRoute: ControlRoute = {
   paths: ['/_emulator/clock'],
-  GET: handler({ handle: ({ services }) => ok(clockView(services)) }),
+  GET: handler({
+    handle: async ({ services }) => {
+      // Another process may have just moved it.
+      await services.settings.synced();
+      return ok(clockView(services));
+    },
+  }),
   POST: handler({
     body: CLOCK_BODY,
     handle: async ({ services, body }) => {
+      await services.settings.synced();
       const draft: Clock = services.clock.fork();
       if (body.reset === true) {
         if (body.set !== undefined || body.freeze !== undefined || body.advance !== undefined) {

@@ -1,5 +1,6 @@
 // GET/POST /_emulator/config: the effective configuration, and the run-time settings a test may change. The
-// whole body is checked before any setting changes, so a refused request changes nothing.
+// whole body is checked before any setting changes, so a refused request changes nothing. Run-time settings are
+// shared by every process on the database; fault rules and throttling counters stay per process.
 import { MAX_DELAY_MS, MAX_TASK_POLLS } from '../../config.js';
 import type { Services } from '../../context.js';
 import { shapes } from '../../model/generated/shapes.js';
@@ -51,18 +52,28 @@ function configView(services: Services) {
 
 export const configRoute: ControlRoute = {
   paths: ['/_emulator/config'],
-  GET: handler({ handle: ({ services }) => ok(configView(services)) }),
+  GET: handler({
+    handle: async ({ services }) => {
+      // Another process may have just changed it.
+      await services.settings.synced();
+      return ok(configView(services));
+    },
+  }),
   POST: handler({
     body: CONFIG_BODY,
-    handle: ({ services, body }) => {
-      applyRuntimeConfig(services, body);
+    handle: async ({ services, body }) => {
+      await services.settings.synced();
+      await applyRuntimeConfig(services, body);
       return ok(configView(services));
     },
   }),
 };
 
-/** Applies checked run-time settings (each absent one stays as it is). */
-export function applyRuntimeConfig(services: Services, body: Checked<typeof CONFIG_BODY>): void {
+/**
+ * Applies checked run-time settings (each absent one stays as it is) and saves them as the configuration of
+ * every process on the database (`src/settings.ts`).
+ */
+export async function applyRuntimeConfig(services: Services, body: Checked<typeof CONFIG_BODY>): Promise<void> {
   const rt = services.runtime;
   if (body.taskProgression !== undefined) rt.taskProgression = body.taskProgression;
   if (body.taskDelayMs !== undefined) rt.taskDelayMs = body.taskDelayMs;
@@ -78,5 +89,6 @@ export function applyRuntimeConfig(services: Services, body: Checked<typeof CONF
     // The schema admits only the model's ReasonCode values.
     rt.forcedTaskFailure = f === null ? null : { reasonCode: f.reasonCode as never, message: f.message };
   }
+  await services.settings.saveRuntime();
   services.tasks.schedule();
 }

@@ -50,7 +50,7 @@ function found(webhook: SavedWebhook | undefined, id: string): SavedWebhook {
 
 export const webhooksRoute: ControlRoute = {
   paths: ['/_emulator/webhooks'],
-  GET: handler({ handle: ({ services }) => ok({ webhooks: services.delivery.listWebhooks().map(describeWebhook) }) }),
+  GET: handler({ handle: async ({ services }) => ok({ webhooks: (await services.delivery.listWebhooks()).map(describeWebhook) }) }),
   POST: handler({
     body: WEBHOOK_BODY,
     handle: async ({ services, body }) => {
@@ -64,10 +64,10 @@ export const webhooksRoute: ControlRoute = {
 
 export const webhookRoute: ControlRoute = {
   paths: ['/_emulator/webhooks/{id}'],
-  GET: handler({ handle: ({ services, id }) => ok(describeWebhook(found(services.delivery.getWebhook(id), id))) }),
+  GET: handler({ handle: async ({ services, id }) => ok(describeWebhook(found(await services.delivery.getWebhook(id), id))) }),
   DELETE: handler({
     handle: async ({ services, id }) => {
-      found(services.delivery.getWebhook(id), id);
+      found(await services.delivery.getWebhook(id), id);
       await services.delivery.removeWebhook(id);
       return ok({ deleted: id });
     },
@@ -78,7 +78,7 @@ export const webhookDeadLettersRoute: ControlRoute = {
   paths: ['/_emulator/webhooks/{id}/dead-letters'],
   GET: handler({
     handle: async ({ services, id }) => {
-      found(services.delivery.getWebhook(id), id);
+      found(await services.delivery.getWebhook(id), id);
       return ok({ deadLetters: await services.delivery.deadLetters(id) });
     },
   }),
