@@ -1,6 +1,8 @@
 // Shared test plumbing: an in-process server on port 0 and official SDK clients pointed at it.
 import { PartnerCentralSellingClient } from '@aws-sdk/client-partnercentral-selling';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer, type StartOptions } from '../src/server.js';
@@ -10,8 +12,69 @@ export const DEFAULT_ACCOUNT = '111111111111';
 /** The repository root: tests run compiled from dist/test/, two levels down; scripts and bin/ are not compiled. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The PostgreSQL the PostgreSQL suites use (CI exports it; the default is a local server). */
+export const TEST_POSTGRES_URL = process.env.PCL_TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+
+/** Why PostgreSQL cannot be used here, or undefined when it answers. */
+export async function postgresUnreachable(url = TEST_POSTGRES_URL): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return undefined;
+  } catch (err) {
+    return `no PostgreSQL at PCL_TEST_POSTGRES_URL (${(err as Error).message})`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A fresh schema on the test PostgreSQL: its URL, and how to drop it. */
+export function freshPostgresSchema(prefix = 't'): { url: string; schema: string; drop(): Promise<void> } {
+  const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const url = `${TEST_POSTGRES_URL}${TEST_POSTGRES_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+  return {
+    url,
+    schema,
+    async drop() {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      client.on('error', () => {});
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/**
+ * An in-process server on port 0, in memory. With `PCL_TEST_ENGINE=postgres` (how `postgres-e2e.test.ts` re-runs
+ * the end-to-end suites) a server that would be in memory opens a fresh PostgreSQL schema instead, dropped on close.
+ */
 export async function startTestServer(options: StartOptions = {}): Promise<RunningServer> {
-  return startServer({ port: 0, inMemory: true, logLevel: 'silent', seed: 'test-seed', ...options });
+  const inMemory = options.inMemory ?? options.dbPath === undefined;
+  if (process.env.PCL_TEST_ENGINE !== 'postgres' || !inMemory) {
+    return startServer({ port: 0, inMemory: true, logLevel: 'silent', seed: 'test-seed', ...options });
+  }
+  const fresh = freshPostgresSchema();
+  let server: RunningServer;
+  try {
+    server = await startServer({ port: 0, logLevel: 'silent', seed: 'test-seed', ...options, inMemory: false, dbPath: fresh.url });
+  } catch (err) {
+    await fresh.drop().catch(() => {});
+    throw err;
+  }
+  const close = server.close.bind(server);
+  server.close = async () => {
+    try {
+      await close();
+    } finally {
+      await fresh.drop();
+    }
+  };
+  return server;
 }
 
 /** An official SDK client acting as `accountId` (a 12-digit access key id is that account, decision 7). */

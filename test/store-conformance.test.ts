@@ -307,6 +307,27 @@ for (const engine of engines) {
       );
     });
 
+    it('answers a wide range on a field other than the sort (its index walked instead) with the same pages', async () => {
+      // Past 2,000 matching rows the engines walk the sort's index and filter (sql.ts, walkSortIndex).
+      const mine = Array.from({ length: 2600 }, (_, i) => opportunity(i + 1));
+      await store.transaction(async (uow) => {
+        for (const r of mine) await uow.put(opportunityKind, r);
+      });
+      const base = { accountId: ACCOUNT, catalog: 'Sandbox', visible: true } as const;
+      const f = opportunityKind.fields;
+      const cases: [string, Query<typeof f>['where'], (r: OpportunityRecord) => boolean, OppSortField, boolean][] = [
+        ['created after, by last modified', { ...base, createdDate: { gt: Date.parse('2025-01-01T00:00:00Z') } }, (r) => Date.parse(r.createdAt) > Date.parse('2025-01-01T00:00:00Z'), 'lastModifiedDate', true],
+        ['target close set, by id', { ...base, targetCloseDate: { gt: '', lt: '2025-10-01' } }, (r) => (r.data.LifeCycle!.TargetCloseDate ?? '') !== '', 'idOrder', false],
+        ['company prefix and stage, by created', { ...base, stage: 'Prospect', customerCompanyName: { prefix: 'A' } }, (r) => r.data.LifeCycle!.Stage === 'Prospect' && r.data.Customer!.Account!.CompanyName!.startsWith('A'), 'createdDate', true],
+        ['last modified window, by target close', { ...base, lastModifiedDate: { gte: Date.parse('2025-01-01T00:01:00Z') } }, (r) => Date.parse(r.lastModifiedAt) >= Date.parse('2025-01-01T00:01:00Z'), 'targetCloseDate', false],
+      ];
+      for (const [name, where, predicate, by, desc] of cases) {
+        const expected = expectedOrder(mine.filter(predicate), by, desc);
+        assert.ok(name.startsWith('company') || expected.length >= 2000, `${name}: a wide range`);
+        assert.deepEqual(await pageAll(store, { where, sort: { by, order: desc ? 'desc' : 'asc' }, limit: 250 }), expected, name);
+      }
+    });
+
     it('refuses a cursor that is malformed or belongs to another query', async () => {
       await store.transaction(async (uow) => {
         for (let i = 1; i <= 5; i++) await uow.put(opportunityKind, opportunity(i));

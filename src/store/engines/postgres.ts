@@ -14,6 +14,12 @@
 // takes a shared advisory lock before its first event; a reader takes it exclusively before reading, so it
 // only ever reads after every writer holding a lower `seq` has finished, and never skips an event.
 //
+// Progress under contention: many writers on one hot row (an identifier sequence, say) can abort each other
+// round after round until the attempts run out. So a first attempt holds a shared writers' lock, and a retry
+// takes it exclusively: the retry waits for the writers in flight, runs alone, and cannot lose again to them.
+// It is a session lock taken just before BEGIN (a transaction's snapshot must not predate the wait) and
+// released just after COMMIT or ROLLBACK, each in the same round trip, so it costs no extra round trip.
+//
 // Changes: a writing transaction sends NOTIFY with the kinds it changed (delivered at commit); every store
 // LISTENs on a dedicated connection and bumps the versions of those kinds.
 import { createHash, randomUUID } from 'node:crypto';
@@ -38,6 +44,7 @@ type PgModule = { Client: typeof Client; Pool: typeof Pool };
 const RETRYABLE = new Set(['40001', '40P01']);
 const LOCK_CLASS_MIGRATE = 0x5043_0001;
 const LOCK_CLASS_OUTBOX = 0x5043_0002;
+const LOCK_CLASS_WRITERS = 0x5043_0003;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const int32Of = (text: string): number => createHash('sha256').update(text).digest().readInt32BE(0);
@@ -65,6 +72,7 @@ export class PostgresUnitOfWorkStore extends SqlStoreBase {
   readonly engine = 'postgres' as const;
   private readonly instance = randomUUID();
   private readonly outboxKey: number;
+  private readonly writersKey: number;
   private listener: Client | null = null;
   private closed = false;
 
@@ -79,6 +87,7 @@ export class PostgresUnitOfWorkStore extends SqlStoreBase {
   ) {
     super();
     this.outboxKey = int32Of(`outbox:${schemaName}`);
+    this.writersKey = int32Of(`writers:${schemaName}`);
   }
 
   static async open(url: string, options: PostgresEngineOptions = {}): Promise<PostgresUnitOfWorkStore> {
@@ -186,10 +195,14 @@ export class PostgresUnitOfWorkStore extends SqlStoreBase {
       const exec = executorOf(client);
       for (let attempt = 1; ; attempt++) {
         const tx = this.context(exec, mode === 'read' || mode === 'outbox');
+        // The writers' lock (see the top of this file): shared on a first attempt, exclusive on a retry.
+        const shared = attempt === 1 ? '_shared' : '';
+        const writers = `${LOCK_CLASS_WRITERS}, ${this.writersKey}`;
+        const unlock = mode === 'write' ? `; SELECT pg_advisory_unlock${shared}(${writers})` : '';
         try {
           await client.query(
             mode === 'write'
-              ? 'BEGIN ISOLATION LEVEL SERIALIZABLE'
+              ? `SELECT pg_advisory_lock${shared}(${writers}); COMMIT; BEGIN ISOLATION LEVEL SERIALIZABLE`
               : mode === 'read'
                 ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'
                 : 'BEGIN ISOLATION LEVEL READ COMMITTED',
@@ -197,12 +210,13 @@ export class PostgresUnitOfWorkStore extends SqlStoreBase {
           if (mode === 'outbox') await exec.all('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS_OUTBOX, this.outboxKey]);
           const result = await fn(tx);
           if (tx.touched.size > 0) await exec.all('SELECT pg_notify($1, $2)', [this.channel, `${this.instance} ${[...tx.touched].join(',')}`]);
-          await client.query('COMMIT');
+          await client.query(`COMMIT${unlock}`);
           this.board.changed(tx.touched);
           return result;
         } catch (err) {
           try {
-            await client.query('ROLLBACK');
+            // A failed COMMIT stops before the unlock: ROLLBACK (harmless outside a transaction) and unlock here.
+            await client.query(`ROLLBACK${unlock}`);
           } catch {
             broken = true;
             throw err;
