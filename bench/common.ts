@@ -80,6 +80,8 @@ export interface ChildServer {
   endpoint: string;
   /** ms from spawn() to the first 200 on GET /_emulator/health. */
   startupMs: number;
+  /** What the process wrote to stderr so far (its error log). */
+  stderrText(): string;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function spawnServer(kind: 'emulator' | 'baseline', options: SpawnO
     port,
     endpoint,
     startupMs,
+    stderrText: () => Buffer.concat(stderr).toString('utf8'),
     async stop() {
       if (!exited) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
