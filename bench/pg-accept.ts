@@ -30,7 +30,7 @@ export interface PgAcceptOptions {
 export interface PgAcceptResult {
   sequential: { emulatorMs: Distribution; baselineMs: Distribution; medianRatio: number };
   /** Concurrent bursts: the baseline, then the emulator with 1 and 2 processes. */
-  concurrent: { processes: number | 'baseline'; count: number; connections: number; result: LoadResult; completed: number; throughputRatio: number }[];
+  concurrent: { processes: number | 'baseline'; count: number; connections: number; result: LoadResult; completed: number; failed: number; throughputRatio: number }[];
 }
 
 const body = (invitationId: string, token: string) => JSON.stringify({ Catalog: 'Sandbox', Identifier: invitationId, ClientToken: token });
@@ -47,7 +47,7 @@ async function invitations(server: ChildServer, n: number): Promise<string[]> {
   return ids;
 }
 
-function burst(servers: ChildServer[], pool: string[], count: number, connections: number, tag: string, done: { completed: number }): AutocannonOptions[] {
+function burst(servers: ChildServer[], pool: string[], count: number, connections: number, tag: string, done: { completed: number; failed: number }): AutocannonOptions[] {
   let next = 0;
   const per = Math.floor(connections / servers.length);
   const share = Math.floor(count / servers.length);
@@ -65,6 +65,7 @@ function burst(servers: ChildServer[], pool: string[], count: number, connection
         },
         onResponse(status, text) {
           if (status === 200 && text.includes('"TaskStatus":"COMPLETE"')) done.completed++;
+          else if (status === 200 && text.includes('"TaskStatus":"FAILED"')) done.failed++;
         },
       },
     ],
@@ -105,16 +106,16 @@ export async function benchPgAccept(options: PgAcceptOptions): Promise<PgAcceptR
     const baselineMs = distribution(baseTimes);
 
     const concurrent: PgAcceptResult['concurrent'] = [];
-    const base = { completed: 0 };
+    const base = { completed: 0, failed: 0 };
     const baseResult = await loadAll(burst([baseline], pool, options.concurrentCount, options.connections, 'pg-base', base), [baseline.child.pid!]);
-    concurrent.push({ processes: 'baseline', count: baseResult.totalRequests, connections: options.connections, result: baseResult, completed: 0, throughputRatio: 1 });
+    concurrent.push({ processes: 'baseline', count: baseResult.totalRequests, connections: options.connections, result: baseResult, completed: 0, failed: 0, throughputRatio: 1 });
     for (const processes of [1, 2]) {
       options.log(`  concurrent: ${options.concurrentCount} accepts over ${options.connections} connections, ${processes} process(es)`);
       const targets = servers.slice(0, processes);
-      const done = { completed: 0 };
+      const done = { completed: 0, failed: 0 };
       const result = await loadAll(burst(targets, take(options.concurrentCount + spare), options.concurrentCount, options.connections, `pg-c${processes}`, done), targets.map((s) => s.child.pid!));
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`concurrent accepts: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      concurrent.push({ processes, count: result.totalRequests, connections: options.connections, result, completed: done.completed, throughputRatio: round(result.requestsPerSecond / baseResult.requestsPerSecond, 3) });
+      concurrent.push({ processes, count: result.totalRequests, connections: options.connections, result, completed: done.completed, failed: done.failed, throughputRatio: round(result.requestsPerSecond / baseResult.requestsPerSecond, 3) });
     }
     return { sequential: { emulatorMs, baselineMs, medianRatio: round(emulatorMs.p50 / baselineMs.p50, 2) }, concurrent };
   } finally {

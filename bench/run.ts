@@ -339,9 +339,9 @@ function report(results: Results): { markdown: string; targets: Target[] } {
     lines.push(distRow('bare node:http (same request)', pgAccept.sequential.baselineMs));
     lines.push(distRow('emulator, 1 process, sequential', pgAccept.sequential.emulatorMs, pgAccept.sequential.baselineMs));
     lines.push('');
-    lines.push('| concurrent burst | calls | connections | req/s | p50 | p99 | COMPLETE | req/s ratio |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('| concurrent burst | calls | connections | req/s | p50 | p99 | COMPLETE / FAILED | req/s ratio |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const c of pgAccept.concurrent) {
-      lines.push(`| ${c.processes === 'baseline' ? 'bare node:http' : `emulator ×${c.processes}`} | ${c.count} | ${c.connections} | ${rps(c.result.requestsPerSecond)} | ${ms(c.result.latencyMs.p50)} | ${ms(c.result.latencyMs.p99)} | ${c.processes === 'baseline' ? '' : c.completed} | ${ratio(c.throughputRatio)} |`);
+      lines.push(`| ${c.processes === 'baseline' ? 'bare node:http' : `emulator ×${c.processes}`} | ${c.count} | ${c.connections} | ${rps(c.result.requestsPerSecond)} | ${ms(c.result.latencyMs.p50)} | ${ms(c.result.latencyMs.p99)} | ${c.processes === 'baseline' ? '' : `${c.completed} / ${c.failed}`} | ${ratio(c.throughputRatio)} |`);
     }
     lines.push('');
   }
