@@ -138,7 +138,9 @@ export async function benchManyIds(options: ManyIdsOptions): Promise<ManyIdsResu
       }
       const run = plan(targets, options.connections, options.durationSeconds, ids, updateShare > 0 ? nextPool() : [], updateShare, lastModified, template);
       const result = await loadAll(run.options, pids);
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${targets[0]!.kind}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+      // GETs must all succeed; refused updates (e.g. 500 after exhausted serialization retries on PostgreSQL) are
+      // counted and reported, not fatal: req/s counts 2xx answers only.
+      if (result.errors > 0 || (updateShare === 0 && result.non2xx > 0)) throw new Error(`${targets[0]!.kind}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
       return { result, updates: run.updates() };
     };
 

@@ -206,7 +206,7 @@ function manyIdsTable(lines: string[], m: ManyIdsResult): void {
     `| bare node:http | ${rps(m.baseline.requestsPerSecond)} | ${ms(m.baseline.latencyMs.p50)} | ${ms(m.baseline.latencyMs.p90)} | ${ms(m.baseline.latencyMs.p99)} | ${ms(m.baseline.latencyMs.max)} | ${cpuCell(m.baseline)} | 1.00× |`,
   );
   for (const v of m.variants) {
-    const label = `emulator${v.processes > 1 ? ` ×${v.processes} processes` : ''}, ${v.updateShare > 0 ? `GET + ${v.updateShare * 100}% UpdateOpportunity (${v.updates} updates)` : 'GET only'}`;
+    const label = `emulator${v.processes > 1 ? ` ×${v.processes} processes` : ''}, ${v.updateShare > 0 ? `GET + ${v.updateShare * 100}% UpdateOpportunity (${v.updates} updates${v.result.non2xx > 0 ? `, **${v.result.non2xx} refused**` : ''})` : 'GET only'}`;
     const r = v.result;
     lines.push(`| ${label} | ${rps(r.requestsPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${cpuCell(r)} | **${ratio(v.throughputRatio)}** |`);
   }
@@ -389,6 +389,15 @@ async function main(): Promise<void> {
   if (loadBefore[0]! > m.cpus * 0.5) log('  warning: the machine is busy; figures will be noisy (the ratios less so than the absolute values)');
 
   const results: Results = { skipped: [] };
+  /** Runs one part; a failure is reported (and the other parts still run) instead of aborting the run. */
+  const part = async (name: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      log(`  ${name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      results.skipped!.push(`${name} failed: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    }
+  };
   if (flags.only.has('get')) {
     log('GetOpportunity under load');
     results.get = await benchGetOpportunity({
@@ -421,11 +430,11 @@ async function main(): Promise<void> {
   ];
   if (variants.length > 0) {
     log(`GetOpportunity over ${flags.ids} ids${flags.only.has('mixed') ? ', and with 10% UpdateOpportunity' : ''} (SQLite)`);
-    results.manyIds = await benchManyIds({ ids: flags.ids, connections: flags.connections, durationSeconds: flags.duration, warmupSeconds: flags.warmup, variants, profileDir: flags.profileDir ?? undefined, log });
+    await part('get20k/mixed', async () => void (results.manyIds = await benchManyIds({ ids: flags.ids, connections: flags.connections, durationSeconds: flags.duration, warmupSeconds: flags.warmup, variants, profileDir: flags.profileDir ?? undefined, log })));
   }
   if (flags.only.has('lists')) {
     log(`ListOpportunities over HTTP at ${flags.listSizes.join(', ')} opportunities`);
-    results.lists = await benchListsHttp({ sizes: flags.listSizes, samples: flags.listSamples, dir: flags.listsDir, log });
+    await part('lists', async () => void (results.lists = await benchListsHttp({ sizes: flags.listSizes, samples: flags.listSamples, dir: flags.listsDir, log })));
   }
   if ((flags.only.has('pg') || flags.only.has('kill')) && !(await pgReachable(flags.pgUrl))) {
     results.skipped!.push(`pg and kill: no PostgreSQL answers at ${flags.pgUrl.replace(/\/\/[^@]*@/, '//')} (--pg-url)`);
@@ -435,8 +444,7 @@ async function main(): Promise<void> {
   if (flags.only.has('pg')) {
     log(`PostgreSQL: GetOpportunity over ${flags.ids} ids with 1 and 2 processes`);
     const schema = await freshPgSchema(flags.pgUrl);
-    try {
-      results.pgGet = await benchManyIds({
+    await part('pg GetOpportunity', async () => void (results.pgGet = await benchManyIds({
         ids: flags.ids,
         connections: flags.connections,
         durationSeconds: flags.duration,
@@ -444,16 +452,14 @@ async function main(): Promise<void> {
         db: schema.url,
         variants: [{ processes: 1, updateShare: 0 }, { processes: 2, updateShare: 0 }, { processes: 1, updateShare: 0.1 }, { processes: 2, updateShare: 0.1 }],
         log,
-      });
-    } finally {
-      await schema.drop();
-    }
+      })));
+    await schema.drop();
     log('PostgreSQL: accept task with 1 and 2 processes');
-    results.pgAccept = await benchPgAccept({ pgUrl: flags.pgUrl, sequential: Math.min(flags.acceptCount, 200), concurrentCount: flags.acceptConcurrentCount || 500, connections: flags.acceptConcurrency, log });
+    await part('pg accept', async () => void (results.pgAccept = await benchPgAccept({ pgUrl: flags.pgUrl, sequential: Math.min(flags.acceptCount, 200), concurrentCount: flags.acceptConcurrentCount || 500, connections: flags.acceptConcurrency, log })));
   }
   if (flags.only.has('kill')) {
     log(`PostgreSQL: kill -9 of one of two processes during ${flags.killTasks} async tasks`);
-    results.kill = await benchKill({ pgUrl: flags.pgUrl, tasks: flags.killTasks, concurrency: 20, taskDelay: flags.killDelay, log });
+    await part('kill', async () => void (results.kill = await benchKill({ pgUrl: flags.pgUrl, tasks: flags.killTasks, concurrency: 20, taskDelay: flags.killDelay, log })));
   }
 
   const { markdown, targets } = report(results);
