@@ -80,6 +80,8 @@ export interface ChildServer {
   endpoint: string;
   /** ms from spawn() to the first 200 on GET /_emulator/health. */
   startupMs: number;
+  /** What the process wrote to stderr so far (its error log). */
+  stderrText(): string;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function spawnServer(kind: 'emulator' | 'baseline', options: SpawnO
     port,
     endpoint,
     startupMs,
+    stderrText: () => Buffer.concat(stderr).toString('utf8'),
     async stop() {
       if (!exited) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -375,29 +378,111 @@ function perRequestCpu(before: ReturnType<typeof cpuTimeMs>, after: ReturnType<t
 
 /** Runs autocannon in this process and records every response's latency as a float. */
 export async function load(options: AutocannonOptions, serverPid?: number): Promise<LoadResult> {
+  return loadAll([options], serverPid === undefined ? [] : [serverPid]);
+}
+
+/**
+ * Runs several autocannon instances at once (one per endpoint, e.g. two server processes sharing one
+ * database) and reports them as one load: requests summed, latencies merged, server CPU summed over `serverPids`.
+ */
+export async function loadAll(optionsList: AutocannonOptions[], serverPids: number[] = []): Promise<LoadResult> {
   const samples = new Samples();
-  const cpuBefore = cpuTimeMs(serverPid);
+  const cpuBefore = serverPids.map((pid) => cpuTimeMs(pid));
   const clientBefore = process.cpuUsage();
   const started = performance.now();
-  const instance = autocannonModule(options);
-  instance.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime));
-  const result = await instance;
+  const results = await Promise.all(
+    optionsList.map((options) => {
+      const instance = autocannonModule(options);
+      instance.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime));
+      return instance;
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = cpuTimeMs(serverPid);
+  const cpuAfter = serverPids.map((pid) => cpuTimeMs(pid));
   const client = process.cpuUsage(clientBefore);
-  const ok = result.requests.total - result.non2xx;
+  const sum = (f: (r: AutocannonResult) => number) => results.reduce((acc, r) => acc + f(r), 0);
+  const total = sum((r) => r.requests.total);
+  const non2xx = sum((r) => r.non2xx);
+  const cpuSum = (list: ReturnType<typeof cpuTimeMs>[]) =>
+    list.some((c) => c === null) || list.length === 0
+      ? null
+      : list.reduce<{ user: number; system: number }>((acc, c) => ({ user: acc.user + c!.user, system: acc.system + c!.system }), { user: 0, system: 0 });
   return {
-    requestsPerSecond: ok / seconds,
-    totalRequests: result.requests.total,
+    requestsPerSecond: (total - non2xx) / seconds,
+    totalRequests: total,
     durationSeconds: round(seconds, 2),
     latencyMs: distribution(samples.values()),
-    autocannon: { latencyP50: result.latency.p50, latencyP99: result.latency.p99, requestsAverage: result.requests.average },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-    ...perRequestCpu(cpuBefore, cpuAfter, result.requests.total),
-    clientCpuUsPerRequest: result.requests.total === 0 ? null : round((client.user + client.system) / result.requests.total, 1),
+    autocannon: {
+      latencyP50: Math.max(...results.map((r) => r.latency.p50)),
+      latencyP99: Math.max(...results.map((r) => r.latency.p99)),
+      requestsAverage: sum((r) => r.requests.average),
+    },
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx,
+    ...perRequestCpu(cpuSum(cpuBefore), cpuSum(cpuAfter), total),
+    clientCpuUsPerRequest: total === 0 ? null : round((client.user + client.system) / total, 1),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// PostgreSQL: every run gets a fresh schema, dropped afterwards.
+
+export const DEFAULT_PG_URL = 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+
+export interface PgSchema {
+  /** The URL the servers are given (`?schema=bench_<random>`). */
+  url: string;
+  schema: string;
+  drop(): Promise<void>;
+}
+
+export async function freshPgSchema(baseUrl: string): Promise<PgSchema> {
+  const schema = `bench_${Math.random().toString(36).slice(2, 10)}`;
+  const url = new URL(baseUrl);
+  url.searchParams.set('schema', schema);
+  return {
+    url: url.toString(),
+    schema,
+    async drop() {
+      const pg = requireCjs('pg') as typeof import('pg');
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Whether a PostgreSQL answers at `url` (the PostgreSQL parts are skipped, not failed, without one). */
+export async function pgReachable(url: string): Promise<boolean> {
+  const pg = requireCjs('pg') as typeof import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** `count` emulator processes on one database (a SQLite file or a PostgreSQL URL). */
+export async function spawnEmulators(count: number, db: string, options: Omit<SpawnOptions, 'db'> = {}): Promise<ChildServer[]> {
+  const servers: ChildServer[] = [];
+  try {
+    // One after the other: the first one migrates the database.
+    for (let i = 0; i < count; i++) servers.push(await spawnServer('emulator', { ...options, db, timeoutMs: options.timeoutMs ?? 60_000 }));
+    return servers;
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw err;
+  }
 }
 
 export function resolveFromRoot(...parts: string[]): string {

@@ -6,57 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { opportunityKind } from '../src/store/kinds.js';
 import { openStore } from '../src/store/open.js';
-import type { OpportunityRecord } from '../src/store/records.js';
 import type { Query, UnitOfWorkStore } from '../src/store/unit-of-work.js';
+import { fillListStore, LIST_ACCOUNT, T0, YEAR } from './opportunity-records.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const tmp = process.argv[3] ? undefined : mkdtempSync(join(tmpdir(), 'pcl-lists-'));
 const location = process.argv[3] ?? join(tmp!, 'lists.db');
-const ACCOUNT = '111111111111';
-const STAGES = ['Prospect', 'Qualified', 'Technical Validation', 'Business Validation', 'Committed', 'Launched', 'Closed Lost', 'Closed Won'];
-const REVIEW = ['Pending Submission', 'Submitted', 'In review', 'Approved', 'Rejected', 'Action Required'];
-const T0 = Date.UTC(2023, 0, 1);
-const YEAR = 365 * 86_400_000;
-
-/** A small deterministic generator, so runs are comparable. */
-let seed = 42;
-const rnd = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) & 0x7fffffff) / 0x7fffffff);
-
-function record(n: number): OpportunityRecord {
-  const created = T0 + Math.floor(rnd() * 2 * YEAR);
-  const modified = created + Math.floor(rnd() * 30 * 86_400_000);
-  const close = rnd() < 0.1 ? undefined : new Date(T0 + Math.floor(rnd() * 3 * YEAR)).toISOString().slice(0, 10);
-  // Skewed stages: 'Closed Lost' is rare (about 0.5%).
-  const r = rnd();
-  const stage = r < 0.005 ? 'Closed Lost' : STAGES[Math.floor(r * 8) % 8 === 6 ? 0 : Math.floor(r * 8) % 8]!;
-  return {
-    catalog: 'Sandbox',
-    id: `O${5_000_000 + n}`,
-    accountId: ACCOUNT,
-    visible: true,
-    origin: 'Partner Referral',
-    createdAt: new Date(created).toISOString(),
-    lastModifiedAt: new Date(modified).toISOString(),
-    data: {
-      LifeCycle: { Stage: stage, ReviewStatus: REVIEW[Math.floor(rnd() * 6)], TargetCloseDate: close },
-      Customer: { Account: { CompanyName: `Company ${Math.floor(rnd() * 50_000)}`, Industry: 'Other', WebsiteUrl: 'https://example.com' } },
-      Project: { Title: `Project ${n}`, CustomerBusinessProblem: 'A problem worth solving, described in a few words.' },
-      OpportunityType: 'Net New Business',
-    } as OpportunityRecord['data'],
-  };
-}
+const ACCOUNT = LIST_ACCOUNT;
 
 async function fill(store: UnitOfWorkStore): Promise<void> {
-  const existing = await store.transaction((uow) => uow.count(opportunityKind, { accountId: ACCOUNT }), { readOnly: true });
-  if (existing >= N) return;
-  const started = performance.now();
-  const batch = 20_000;
-  for (let from = existing; from < N; from += batch) {
-    await store.transaction(async (uow) => {
-      for (let n = from; n < Math.min(N, from + batch); n++) await uow.put(opportunityKind, record(n));
-    });
-  }
-  console.log(`inserted ${N - existing} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const seconds = await fillListStore(store, N);
+  if (seconds > 0) console.log(`filled to ${N} in ${seconds.toFixed(1)} s`);
 }
 
 type Q = Omit<Query<typeof opportunityKind.fields>, 'limit'>;
