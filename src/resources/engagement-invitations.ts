@@ -15,7 +15,7 @@ import type {
 import { validateShape } from '../model/validate.js';
 import { engagementKind, invitationKind, opportunityKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
-import type { Catalog, InvitationRecord, OpportunityRecord } from '../store/records.js';
+import type { Catalog, EngagementRecord, InvitationRecord, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork, Where } from '../store/unit-of-work.js';
 import { addMember, createEngagement, membersOf } from './engagements.js';
 import { emitOpportunityEvent, nextModifiedDate, partnerFields, relatedEntities, saveOpportunity } from './opportunities.js';
@@ -535,3 +535,41 @@ export const engagementInvitationHandlers: HandlerTable = {
     });
   },
 };
+
+// --- used by StartEngagementFromOpportunityTask (i7-tasks) ---
+// A minimal stand-in for the invitation to AWS that i7-invitations' CreateEngagementInvitation creates: the lead
+// keeps one version at merge.
+
+/** The latest invitation from the engagement to AWS, if any (the task reuses a PENDING or ACCEPTED one). */
+export async function latestInvitationToAws(uow: UnitOfWork, catalog: Catalog, engagementId: string): Promise<InvitationRecord | undefined> {
+  const page = await uow.query(invitationKind, {
+    where: { catalog, engagementId, receiverAccountId: AWS_ACCOUNT },
+    sort: { by: 'invitationDate', order: 'desc' },
+    limit: 1,
+  });
+  return page.items[0];
+}
+
+/** An OpportunityInvitation from the opportunity's owner to AWS, announced to the sender (AWS receives no events). */
+export async function inviteAws(uow: UnitOfWork, services: Services, engagement: EngagementRecord, opportunity: OpportunityRecord): Promise<InvitationRecord> {
+  const owner = services.accounts.profile(opportunity.accountId);
+  const contact = {
+    Email: owner.owner.Email ?? `alliance-lead-${opportunity.accountId}@example.com`,
+    FirstName: owner.owner.FirstName,
+    LastName: owner.owner.LastName,
+    BusinessTitle: owner.owner.BusinessTitle,
+  };
+  return sendInvitation(uow, services, {
+    catalog: engagement.catalog,
+    engagementId: engagement.id,
+    engagementTitle: engagement.title,
+    engagementDescription: engagement.description,
+    senderAccountId: opportunity.accountId,
+    senderCompanyName: owner.companyName,
+    receiverAccountId: AWS_ACCOUNT,
+    invitationMessage: `Opportunity ${opportunity.id} submitted for AWS review.`,
+    payload: invitationPayloadFrom(opportunity, [contact], ['Co-Sell Facilitator']),
+    senderOpportunityId: opportunity.id,
+  });
+}
+// --- end of block used by StartEngagementFromOpportunityTask (i7-tasks) ---

@@ -16,6 +16,7 @@ import { engagementKind, engagementMemberKind, engagementResourceKind } from '..
 import { queryAll } from '../store/query-all.js';
 import type { Catalog, EngagementMemberRecord, EngagementRecord } from '../store/records.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
+import { idempotent } from './idempotency.js'; // (i7-tasks block below)
 import { pageFromStore, paginate } from './pagination.js';
 
 /** An engagement holds at most 10 members (behavior.md §4.2). */
@@ -235,3 +236,81 @@ export const engagementHandlers: HandlerTable = {
     }, { readOnly: true });
   },
 };
+
+// --- used by StartEngagementFromOpportunityTask (i7-tasks) ---
+// Minimal stand-ins for what i7-engagements owns (CreateEngagement, CreateEngagementContext): the lead keeps
+// one version at merge. `engagementTaskSupportHandlers` is spread before `engagementHandlers`, so a real
+// CreateEngagement there takes precedence.
+
+/** The next context id of an engagement: "1", "2", … (behavior.md §4.1). */
+export function nextContextId(engagement: EngagementRecord): string {
+  return String(engagement.contexts.reduce((max, c) => Math.max(max, Number(c.Id ?? 0)), 0) + 1);
+}
+
+/**
+ * `Engagement Created` to its creator (behavior.md §5.3, §5.4); with `memberAdded`, also the creator's own
+ * `Engagement Member Added` (StartEngagementFromOpportunityTask's events, §3.6).
+ */
+export async function announceEngagementCreated(uow: UnitOfWork, services: Services, engagement: EngagementRecord, options: { memberAdded?: boolean } = {}): Promise<void> {
+  const arn = arns.engagement(engagement.catalog, engagement.id);
+  await services.events.emit(uow, engagement.createdBy, 'Engagement Created', [arn], {
+    catalog: engagement.catalog,
+    engagement: {
+      engagementArn: arns.engagement(engagement.catalog, engagement.id),
+      engagementId: engagement.id,
+      CreatedAt: engagement.createdAt,
+      CreatedBy: engagement.createdBy,
+      ContextTypes: contextTypes(engagement),
+    },
+  });
+  if (!options.memberAdded) return;
+  const creator = engagement.createdBy === AWS_ACCOUNT ? AWS_MEMBER : services.accounts.profile(engagement.createdBy);
+  await services.events.emit(uow, engagement.createdBy, 'Engagement Member Added', [arn], {
+    catalog: engagement.catalog,
+    engagement: { id: engagement.id },
+    engagementMember: { accountId: engagement.createdBy, companyName: creator.companyName },
+  });
+}
+
+/** Adds a context (its id assigned here), touches ModifiedAt/By and tells every member with `Engagement Updated`. */
+export async function addEngagementContext(
+  uow: UnitOfWork,
+  services: Services,
+  engagement: EngagementRecord,
+  context: Omit<EngagementContextDetails, 'Id'>,
+  modifiedBy: string,
+): Promise<{ engagement: EngagementRecord; contextId: string }> {
+  const contextId = nextContextId(engagement);
+  const now = services.clock.nowIso();
+  const updated: EngagementRecord = { ...engagement, contexts: [...engagement.contexts, { ...context, Id: contextId }], modifiedAt: now, modifiedBy };
+  await uow.put(engagementKind, updated);
+  const arn = arns.engagement(updated.catalog, updated.id);
+  for (const member of await membersOf(uow, updated.catalog, updated.id)) {
+    await services.events.emit(uow, member.accountId, 'Engagement Updated', [arn], {
+      catalog: updated.catalog,
+      engagement: { engagementArn: arn, engagementId: updated.id, LastModifiedAt: now, LastModifiedBy: modifiedBy, ContextTypes: contextTypes(updated) },
+    });
+  }
+  return { engagement: updated, contextId };
+}
+
+export const engagementTaskSupportHandlers: HandlerTable = {
+  /** Minimal CreateEngagement (title, description, contexts), so lead engagements exist for the task tests. */
+  async CreateEngagement(ctx, input) {
+    return ctx.services.store.transaction((uow) =>
+      idempotent(ctx, uow, input as typeof input & Record<string, unknown>, async () => {
+        const contexts = (input.Contexts ?? []).map((c, i) => ({ ...c, Id: String(i + 1) }));
+        const engagement = await createEngagement(uow, ctx.services, {
+          catalog: ctx.catalog,
+          title: input.Title ?? '',
+          description: input.Description,
+          createdBy: ctx.accountId,
+          contexts,
+        });
+        await announceEngagementCreated(uow, ctx.services, engagement);
+        return { Id: engagement.id, Arn: arns.engagement(engagement.catalog, engagement.id), ModifiedAt: engagement.modifiedAt };
+      }),
+    );
+  },
+};
+// --- end of block used by StartEngagementFromOpportunityTask (i7-tasks) ---

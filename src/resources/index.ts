@@ -3,9 +3,10 @@
 import type { HandlerTable } from '../context.js';
 import type { OperationName } from '../model/generated/operations.js';
 import { acceptInvitationTaskHandlers } from '../tasks/engagement-by-accepting-invitation.js';
+import { engagementFromOpportunityTaskHandlers } from '../tasks/engagement-from-opportunity.js';
 import { engagementInvitationHandlers } from './engagement-invitations.js';
-import { engagementHandlers } from './engagements.js';
-import { opportunityHandlers } from './opportunities.js';
+import { engagementHandlers, engagementTaskSupportHandlers } from './engagements.js';
+import { opportunityHandlers, opportunityTaskSupportHandlers } from './opportunities.js';
 import { resourceSnapshotJobHandlers } from './resource-snapshot-jobs.js';
 import { resourceSnapshotHandlers } from './resource-snapshots.js';
 import { tagHandlers } from './tags.js';
@@ -20,12 +21,16 @@ import {
 } from '../store/kinds.js';
 
 export const handlers: HandlerTable = {
+  // Stand-ins from i7-tasks (first, so that the owning helpers' real handlers replace them at merge).
+  ...opportunityTaskSupportHandlers,
+  ...engagementTaskSupportHandlers,
   ...opportunityHandlers,
   ...engagementInvitationHandlers,
   ...engagementHandlers,
   ...resourceSnapshotJobHandlers,
   ...resourceSnapshotHandlers,
   ...acceptInvitationTaskHandlers,
+  ...engagementFromOpportunityTaskHandlers,
   ...tagHandlers,
 };
 

@@ -556,3 +556,43 @@ export const opportunityHandlers: HandlerTable = {
   UpdateOpportunity: updateOpportunity,
 };
 
+
+// --- used by StartEngagementFromOpportunityTask (i7-tasks) ---
+// Minimal stand-ins for what i7-opportunity owns (SubmitOpportunity, AssociateOpportunity): the lead keeps one
+// version at merge. `opportunityTaskSupportHandlers` is spread before `opportunityHandlers`, so the real
+// AssociateOpportunity there takes precedence.
+
+/** Submission (behavior.md §3.6): ReviewStatus Submitted, a new LastModifiedDate, `Opportunity Updated`. */
+export async function submitOpportunity(uow: UnitOfWork, services: Services, opportunity: OpportunityRecord): Promise<OpportunityRecord> {
+  const submitted: OpportunityRecord = {
+    ...opportunity,
+    lastModifiedAt: nextModifiedDate(services, opportunity.lastModifiedAt),
+    data: { ...opportunity.data, LifeCycle: { ...opportunity.data.LifeCycle, ReviewStatus: 'Submitted' } },
+  };
+  await saveOpportunity(uow, submitted);
+  await emitOpportunityEvent(uow, services, submitted, 'Opportunity Updated');
+  return submitted;
+}
+
+export const opportunityTaskSupportHandlers: HandlerTable = {
+  /** Minimal AssociateOpportunity for Solutions only, so task tests can make an opportunity submittable. */
+  AssociateOpportunity(ctx, input) {
+    return ctx.services.store.transaction(async (uow) => {
+      const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.OpportunityIdentifier);
+      if (input.RelatedEntityType !== 'Solutions') {
+        throw new ValidationException(`This build associates Solutions only, not ${input.RelatedEntityType}.`);
+      }
+      const related = relatedEntities(record.data.RelatedEntityIdentifiers);
+      if (!related.Solutions.includes(input.RelatedEntityIdentifier)) related.Solutions.push(input.RelatedEntityIdentifier);
+      const updated: OpportunityRecord = {
+        ...record,
+        lastModifiedAt: nextModifiedDate(ctx.services, record.lastModifiedAt),
+        data: { ...record.data, RelatedEntityIdentifiers: related },
+      };
+      await saveOpportunity(uow, updated);
+      await emitOpportunityEvent(uow, ctx.services, updated, 'Opportunity Updated');
+      await snapshotOnChange(uow, ctx.services, updated);
+    });
+  },
+};
+// --- end of block used by StartEngagementFromOpportunityTask (i7-tasks) ---

@@ -1,7 +1,9 @@
 // Registers every task type with the runner.
 import type { Services } from '../context.js';
 import { acceptInvitationTask } from './engagement-by-accepting-invitation.js';
+import { engagementFromOpportunityTask } from './engagement-from-opportunity.js';
 
 export function registerTasks(services: Services): void {
   services.tasks.register(acceptInvitationTask(services));
+  services.tasks.register(engagementFromOpportunityTask(services));
 }
