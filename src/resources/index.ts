@@ -4,6 +4,7 @@ import type { HandlerTable } from '../context.js';
 import type { OperationName } from '../model/generated/operations.js';
 import { acceptInvitationTaskHandlers } from '../tasks/engagement-by-accepting-invitation.js';
 import { engagementFromOpportunityTaskHandlers } from '../tasks/engagement-from-opportunity.js';
+import { opportunityFromEngagementTaskHandlers } from '../tasks/opportunity-from-engagement.js';
 import { engagementInvitationHandlers } from './engagement-invitations.js';
 import { engagementHandlers, engagementTaskSupportHandlers } from './engagements.js';
 import { opportunityHandlers, opportunityTaskSupportHandlers } from './opportunities.js';
@@ -31,6 +32,7 @@ export const handlers: HandlerTable = {
   ...resourceSnapshotHandlers,
   ...acceptInvitationTaskHandlers,
   ...engagementFromOpportunityTaskHandlers,
+  ...opportunityFromEngagementTaskHandlers,
   ...tagHandlers,
 };
 
