@@ -18,6 +18,7 @@ import { resetRoute } from './routes/reset.js';
 import { scenarioRoute } from './routes/scenario.js';
 import { stateRoute } from './routes/state.js';
 import { uiRoute } from './routes/ui.js';
+import { prospectingResultsRoute } from './routes/prospecting-results.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 
@@ -28,6 +29,7 @@ export const handleControl = controlRouter([
   configRoute,
   eventsRoute,
   invitationsRoute,
+  prospectingResultsRoute,
   faultsRoute,
   faultRoute,
   accountsRoute,

@@ -5,6 +5,7 @@ import type { OperationName } from '../model/generated/operations.js';
 import { acceptInvitationTaskHandlers } from '../tasks/engagement-by-accepting-invitation.js';
 import { engagementFromOpportunityTaskHandlers } from '../tasks/engagement-from-opportunity.js';
 import { opportunityFromEngagementTaskHandlers } from '../tasks/opportunity-from-engagement.js';
+import { prospectingTaskHandlers } from '../tasks/prospecting-from-engagement.js';
 import { engagementInvitationHandlers } from './engagement-invitations.js';
 import { engagementHandlers, engagementTaskSupportHandlers } from './engagements.js';
 import { opportunityHandlers, opportunityTaskSupportHandlers } from './opportunities.js';
@@ -33,6 +34,7 @@ export const handlers: HandlerTable = {
   ...acceptInvitationTaskHandlers,
   ...engagementFromOpportunityTaskHandlers,
   ...opportunityFromEngagementTaskHandlers,
+  ...prospectingTaskHandlers,
   ...tagHandlers,
 };
 
