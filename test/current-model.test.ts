@@ -1,7 +1,6 @@
 // What the current (October 2026) model added since April, end to end over HTTP with the official SDK:
 // ExpectedContractDuration through Create/Get/List/Update, the accept task and snapshots; the new enum values
-// and dropped required flags where inputs carry them; the three prospecting operations routed and validated
-// (they answer 501 until they are implemented). See ../shared/models/README.md and spec decisions 20–22.
+// and dropped required flags where inputs carry them; the three prospecting operations routed and validated. See ../shared/models/README.md and spec decisions 20–22.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -42,13 +41,6 @@ function updateFrom(got: GetOpportunityCommandOutput, project: Record<string, un
     LifeCycle: { Stage: got.LifeCycle?.Stage, TargetCloseDate: got.LifeCycle?.TargetCloseDate },
     Project: project,
   };
-}
-
-function assertNotImplemented(reply: RawResponse, operation: string): void {
-  assert.equal(reply.status, 501, reply.body);
-  assert.equal(reply.headers['x-amzn-errortype'], 'NotImplementedException');
-  assert.equal(reply.json().__type, `${SERVICE_NS}NotImplementedException`);
-  assert.match(String(reply.json().Message), new RegExp(`^${operation} is not implemented yet`));
 }
 
 function assertValidation(reply: RawResponse, fields: string[]): void {
@@ -187,13 +179,15 @@ describe('the current model (October 2026)', () => {
   });
 
   describe('new enum values and dropped required flags, where inputs carry them', () => {
+    /** The engagements created below with a ProspectingResult context. */
+    const prospectedIds = new Set<string>();
     const lead = {
       // August 2026: no Address, free-text Industry and MarketSegment, interaction without source or action.
       Customer: { CompanyName: 'Lead Without Address', Industry: 'Vertical farming', MarketSegment: 'Mid-market (200-999)' },
       Interactions: [{ Contact: { BusinessTitle: 'CTO', Email: 'cto@lead.example.com', FirstName: 'Ada', LastName: 'Lovelace' } }],
     };
 
-    it('CreateEngagement: no Title or Description, a Lead without address, a ProspectingResult context → valid (501 until implemented)', async () => {
+    it('CreateEngagement: no Title or Description, a Lead without address, a ProspectingResult context → valid', async () => {
       for (const reply of await bothRoutings(server.endpoint, 'CreateEngagement', {
         Catalog: 'Sandbox',
         ClientToken: 'lead-no-address',
@@ -202,13 +196,11 @@ describe('the current model (October 2026)', () => {
           { Type: 'ProspectingResult', Payload: { ProspectingResult: { Aws: { Customer: { AccountName: 'Lead Without Address', Country: 'US' } } } } },
         ],
       })) {
-        assertNotImplemented(reply, 'CreateEngagement');
+        assert.equal(reply.status, 200, reply.body);
+        prospectedIds.add(reply.json().Id as string);
       }
-      const err = await sdkError(
-        client.send(new CreateEngagementCommand({ Catalog: 'Sandbox', Contexts: [{ Type: 'Lead', Payload: { Lead: lead } }] })),
-        'NotImplementedException',
-      );
-      assert.match(err.message, /CreateEngagement/);
+      const created = await client.send(new CreateEngagementCommand({ Catalog: 'Sandbox', Contexts: [{ Type: 'Lead', Payload: { Lead: lead } }] }));
+      assert.match(created.Id!, /^eng-[0-9a-z]{14}$/);
       // Changed constraints: an empty title, a free-text email and a short business problem pass; an empty
       // contact BusinessTitle (April: 0–80 characters, now 1–255) does not.
       const contact = { BusinessTitle: 'CTO', Email: 'ada at lead', FirstName: 'Ada', LastName: 'Lovelace' };
@@ -219,7 +211,7 @@ describe('the current model (October 2026)', () => {
         Title: '',
         Contexts: [{ Type: 'Lead', Payload: { Lead: relaxed } }],
       });
-      assertNotImplemented(relaxedReply!, 'CreateEngagement');
+      assert.equal(relaxedReply!.status, 200, relaxedReply!.body);
       const tightened = { ...relaxed, Interactions: [{ Contact: { ...contact, BusinessTitle: '' } }] };
       assertValidation(
         await callRaw(server.endpoint, 'CreateEngagement', { Catalog: 'Sandbox', ClientToken: 'tight', Contexts: [{ Type: 'Lead', Payload: { Lead: tightened } }] }),
@@ -304,13 +296,13 @@ describe('the current model (October 2026)', () => {
       const all = (await client.send(new ListEngagementsCommand({ Catalog: 'Sandbox' }))).EngagementSummaryList!;
       assert.ok(all.length > 0, 'the accepted referral above made the caller a member of an engagement');
       const prospected = await client.send(new ListEngagementsCommand({ Catalog: 'Sandbox', ContextTypes: ['ProspectingResult'] }));
-      assert.deepEqual(prospected.EngagementSummaryList, []);
+      assert.deepEqual(prospected.EngagementSummaryList?.map((e) => e.Id).sort(), [...prospectedIds].sort());
       const others = await client.send(new ListEngagementsCommand({ Catalog: 'Sandbox', ExcludeContextTypes: ['ProspectingResult'] }));
-      assert.deepEqual(others.EngagementSummaryList?.map((e) => e.Id).sort(), all.map((e) => e.Id).sort());
+      assert.deepEqual(others.EngagementSummaryList?.map((e) => e.Id).sort(), all.map((e) => e.Id).filter((id) => !prospectedIds.has(id!)).sort());
     });
   });
 
-  describe('the prospecting operations (June 2026) are routed and validated, then answer 501', () => {
+  describe('the prospecting operations (June 2026) are routed and validated', () => {
     const good = {
       StartProspectingFromEngagementTask: { Catalog: 'Sandbox', Identifiers: ['eng-abcdefghij0123'], TaskName: 'Q4 prospecting', ClientToken: 'prospect-1' },
       GetProspectingFromEngagementTask: { Catalog: 'Sandbox', TaskIdentifier: 'task-abcdefghij0123' },
@@ -329,20 +321,23 @@ describe('the current model (October 2026)', () => {
     };
 
     for (const operation of Object.keys(good) as Array<keyof typeof good>) {
-      it(`${operation} over both routings: a valid input → 501, an invalid one → ValidationException`, async () => {
-        for (const reply of await bothRoutings(server.endpoint, operation, good[operation])) assertNotImplemented(reply, operation);
+      it(`${operation} over both routings: a valid input is answered, an invalid one → ValidationException`, async () => {
+        for (const reply of await bothRoutings(server.endpoint, operation, good[operation])) {
+          // The task named here does not exist: a valid Get is answered ResourceNotFoundException.
+          const expected = operation === 'GetProspectingFromEngagementTask' ? 404 : 200;
+          assert.equal(reply.status, expected, reply.body);
+        }
         const [input, fields] = bad[operation];
         for (const reply of await bothRoutings(server.endpoint, operation, input)) assertValidation(reply, fields);
       });
     }
 
     it('with the official SDK (which knows them since 3.1124.0)', async () => {
-      await sdkError(
-        client.send(new StartProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', Identifiers: ['eng-abcdefghij0123'], TaskName: 'Q4' })),
-        'NotImplementedException',
-      );
-      await sdkError(client.send(new GetProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', TaskIdentifier: 'task-abcdefghij0123' })), 'NotImplementedException');
-      await sdkError(client.send(new ListProspectingFromEngagementTasksCommand({ Catalog: 'Sandbox', StartAfter: new Date('2026-06-01T00:00:00Z') })), 'NotImplementedException');
+      const started = await client.send(new StartProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', Identifiers: ['eng-abcdefghij0123'], TaskName: 'Q4' }));
+      assert.match(started.TaskId!, /^task-[0-9a-z]{14}$/);
+      await sdkError(client.send(new GetProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', TaskIdentifier: 'task-abcdefghij0123' })), 'ResourceNotFoundException');
+      const listed = await client.send(new ListProspectingFromEngagementTasksCommand({ Catalog: 'Sandbox', StartAfter: new Date('2026-06-01T00:00:00Z') }));
+      assert.ok(listed.TaskSummaries!.some((t) => t.TaskId === started.TaskId));
       const err = await sdkError(
         client.send(new StartProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', Identifiers: ['engagement-1'], TaskName: 'Q4' })),
         'ValidationException',

@@ -3,7 +3,7 @@
 // one store transaction, so a failure leaves nothing behind.
 import { arns } from '../arns.js';
 import type { Handler, HandlerTable, Services } from '../context.js';
-import { ConflictException, ResourceNotFoundException, ValidationException, type FieldError } from '../errors.js';
+import { ConflictException, NotImplementedException, ResourceNotFoundException, ValidationException, type FieldError } from '../errors.js';
 import type { DetailType } from '../events/outbox.js';
 import type {
   CreateOpportunityRequest,
@@ -578,10 +578,9 @@ export const opportunityTaskSupportHandlers: HandlerTable = {
   /** Minimal AssociateOpportunity for Solutions only, so task tests can make an opportunity submittable. */
   AssociateOpportunity(ctx, input) {
     return ctx.services.store.transaction(async (uow) => {
+      // Only what the task tests need: other entity types stay unimplemented until i7-opportunity's version.
+      if (input.RelatedEntityType !== 'Solutions') throw new NotImplementedException('AssociateOpportunity');
       const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.OpportunityIdentifier);
-      if (input.RelatedEntityType !== 'Solutions') {
-        throw new ValidationException(`This build associates Solutions only, not ${input.RelatedEntityType}.`);
-      }
       const related = relatedEntities(record.data.RelatedEntityIdentifiers);
       if (!related.Solutions.includes(input.RelatedEntityIdentifier)) related.Solutions.push(input.RelatedEntityIdentifier);
       const updated: OpportunityRecord = {
