@@ -273,14 +273,15 @@ describe('the current model (October 2026)', () => {
       assert.match(err.message, /CreateEngagementInvitation/);
     });
 
-    it('Associate/DisassociateOpportunity take AwsMarketplaceSolutions and AwsMarketplaceProducts (501); other types are refused', async () => {
+    it('Associate/DisassociateOpportunity take AwsMarketplaceSolutions and AwsMarketplaceProducts; other types are refused', async () => {
       const cases = [
         ['AwsMarketplaceSolutions', 'arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/Solution/soln-abcdef123456'],
         ['AwsMarketplaceProducts', 'arn:aws:aws-marketplace:us-east-1:123456789012:AWSMarketplace/AmiProduct/prod-abcdef123456'],
       ] as const;
       for (const [RelatedEntityType, RelatedEntityIdentifier] of cases) {
         const input = { Catalog: 'Sandbox', OpportunityIdentifier: 'O1234567', RelatedEntityType, RelatedEntityIdentifier };
-        await sdkError(client.send(new AssociateOpportunityCommand(input)), 'NotImplementedException');
+        // Valid input reaches the handler: the opportunity named does not exist.
+        await sdkError(client.send(new AssociateOpportunityCommand(input)), 'ResourceNotFoundException');
         await sdkError(client.send(new DisassociateOpportunityCommand(input)), 'NotImplementedException');
       }
       const reply = await callRaw(server.endpoint, 'AssociateOpportunity', {

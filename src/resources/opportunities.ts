@@ -3,7 +3,7 @@
 // one store transaction, so a failure leaves nothing behind.
 import { arns } from '../arns.js';
 import type { Handler, HandlerTable, Services } from '../context.js';
-import { ConflictException, NotImplementedException, ResourceNotFoundException, ValidationException, type FieldError } from '../errors.js';
+import { ConflictException, ResourceNotFoundException, ValidationException, type FieldError } from '../errors.js';
 import type { DetailType } from '../events/outbox.js';
 import type {
   CreateOpportunityRequest,
@@ -26,6 +26,8 @@ import { opportunityKind } from '../store/kinds.js';
 import type { Catalog, OpportunityData, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork, Where } from '../store/unit-of-work.js';
 import { approveReceiverOpportunities, simulateAwsReferral } from './engagement-invitations.js';
+import { associate } from '../rules/associations.js'; // (i7-tasks block at the end)
+import { businessValidation } from '../rules/rule.js'; // (i7-tasks block at the end)
 import { canonicalJson as canonical, idempotent } from './idempotency.js';
 import { pageFromStore } from './pagination.js';
 import { snapshotOnChange } from './resource-snapshots.js';
@@ -575,18 +577,17 @@ export async function submitOpportunity(uow: UnitOfWork, services: Services, opp
 }
 
 export const opportunityTaskSupportHandlers: HandlerTable = {
-  /** Minimal AssociateOpportunity for Solutions only, so task tests can make an opportunity submittable. */
+  /** AssociateOpportunity on the rules module's verdict (no solution catalogue check, no snapshot distinction). */
   AssociateOpportunity(ctx, input) {
     return ctx.services.store.transaction(async (uow) => {
-      // Only what the task tests need: other entity types stay unimplemented until i7-opportunity's version.
-      if (input.RelatedEntityType !== 'Solutions') throw new NotImplementedException('AssociateOpportunity');
       const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.OpportunityIdentifier);
-      const related = relatedEntities(record.data.RelatedEntityIdentifiers);
-      if (!related.Solutions.includes(input.RelatedEntityIdentifier)) related.Solutions.push(input.RelatedEntityIdentifier);
+      const outcome = associate(record.data.RelatedEntityIdentifiers, input.RelatedEntityType, input.RelatedEntityIdentifier);
+      if (outcome.kind === 'invalid') throw businessValidation(outcome.errors);
+      if (outcome.kind !== 'changed') return;
       const updated: OpportunityRecord = {
         ...record,
         lastModifiedAt: nextModifiedDate(ctx.services, record.lastModifiedAt),
-        data: { ...record.data, RelatedEntityIdentifiers: related },
+        data: { ...record.data, RelatedEntityIdentifiers: outcome.next },
       };
       await saveOpportunity(uow, updated);
       await emitOpportunityEvent(uow, ctx.services, updated, 'Opportunity Updated');
