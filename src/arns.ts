@@ -8,6 +8,10 @@ export const arns = {
   invitation: (catalog: string, id: string) => `${PREFIX}::catalog/${catalog}/engagement-invitation/${id}`,
   acceptInvitationTask: (catalog: string, id: string) =>
     `${PREFIX}::catalog/${catalog}/engagement-by-accepting-invitation-task/${id}`,
+  engagementFromOpportunityTask: (catalog: string, id: string) => `${PREFIX}::catalog/${catalog}/engagement-from-opportunity-task/${id}`,
+  opportunityFromEngagementTask: (catalog: string, id: string) => `${PREFIX}::catalog/${catalog}/opportunity-from-engagement-task/${id}`,
+  /** The model's documented form (ProspectingTaskArn) names the service `partnercentral-selling`. */
+  prospectingTask: (catalog: string, id: string) => `arn:aws:partnercentral-selling:us-east-1::catalog/${catalog}/prospecting-from-engagement-task/${id}`,
   snapshotJob: (account: string, catalog: string, id: string) =>
     `${PREFIX}:${account}:catalog/${catalog}/resource-snapshot-job/${id}`,
   snapshot: (catalog: string, engagementId: string, resourceType: string, resourceId: string, template: string, revision: number) =>

@@ -43,6 +43,10 @@ export class IdSource {
   async taskId(uow: SequenceSource): Promise<string> {
     return `task-${await this.base36(uow, 'task', 13)}`;
   }
+  /** Prospecting tasks have one more character than the other tasks (decision 20). */
+  async prospectingTaskId(uow: SequenceSource): Promise<string> {
+    return `task-${await this.base36(uow, 'task', 14)}`;
+  }
   async snapshotJobId(uow: SequenceSource): Promise<string> {
     return `job-${await this.base36(uow, 'job', 13)}`;
   }

@@ -1,7 +1,6 @@
 // What the current (October 2026) model added since April, end to end over HTTP with the official SDK:
 // ExpectedContractDuration through Create/Get/List/Update, the accept task and snapshots; the new enum values
-// and dropped required flags where inputs carry them; the three prospecting operations routed and validated
-// (they answer 501 until they are implemented). See ../shared/models/README.md and spec decisions 20–22.
+// and dropped required flags where inputs carry them; the three prospecting operations routed and validated. See ../shared/models/README.md and spec decisions 20–22.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -43,13 +42,6 @@ function updateFrom(got: GetOpportunityCommandOutput, project: Record<string, un
     LifeCycle: { Stage: got.LifeCycle?.Stage, TargetCloseDate: got.LifeCycle?.TargetCloseDate },
     Project: project,
   };
-}
-
-function assertNotImplemented(reply: RawResponse, operation: string): void {
-  assert.equal(reply.status, 501, reply.body);
-  assert.equal(reply.headers['x-amzn-errortype'], 'NotImplementedException');
-  assert.equal(reply.json().__type, `${SERVICE_NS}NotImplementedException`);
-  assert.match(String(reply.json().Message), new RegExp(`^${operation} is not implemented yet`));
 }
 
 function assertValidation(reply: RawResponse, fields: string[]): void {
@@ -315,7 +307,7 @@ describe('the current model (October 2026)', () => {
     });
   });
 
-  describe('the prospecting operations (June 2026) are routed and validated, then answer 501', () => {
+  describe('the prospecting operations (June 2026) are routed and validated', () => {
     const good = {
       StartProspectingFromEngagementTask: { Catalog: 'Sandbox', Identifiers: ['eng-abcdefghij0123'], TaskName: 'Q4 prospecting', ClientToken: 'prospect-1' },
       GetProspectingFromEngagementTask: { Catalog: 'Sandbox', TaskIdentifier: 'task-abcdefghij0123' },
@@ -334,20 +326,23 @@ describe('the current model (October 2026)', () => {
     };
 
     for (const operation of Object.keys(good) as Array<keyof typeof good>) {
-      it(`${operation} over both routings: a valid input → 501, an invalid one → ValidationException`, async () => {
-        for (const reply of await bothRoutings(server.endpoint, operation, good[operation])) assertNotImplemented(reply, operation);
+      it(`${operation} over both routings: a valid input is answered, an invalid one → ValidationException`, async () => {
+        for (const reply of await bothRoutings(server.endpoint, operation, good[operation])) {
+          // The task named here does not exist: a valid Get is answered ResourceNotFoundException.
+          const expected = operation === 'GetProspectingFromEngagementTask' ? 404 : 200;
+          assert.equal(reply.status, expected, reply.body);
+        }
         const [input, fields] = bad[operation];
         for (const reply of await bothRoutings(server.endpoint, operation, input)) assertValidation(reply, fields);
       });
     }
 
     it('with the official SDK (which knows them since 3.1124.0)', async () => {
-      await sdkError(
-        client.send(new StartProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', Identifiers: ['eng-abcdefghij0123'], TaskName: 'Q4' })),
-        'NotImplementedException',
-      );
-      await sdkError(client.send(new GetProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', TaskIdentifier: 'task-abcdefghij0123' })), 'NotImplementedException');
-      await sdkError(client.send(new ListProspectingFromEngagementTasksCommand({ Catalog: 'Sandbox', StartAfter: new Date('2026-06-01T00:00:00Z') })), 'NotImplementedException');
+      const started = await client.send(new StartProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', Identifiers: ['eng-abcdefghij0123'], TaskName: 'Q4' }));
+      assert.match(started.TaskId!, /^task-[0-9a-z]{14}$/);
+      await sdkError(client.send(new GetProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', TaskIdentifier: 'task-abcdefghij0123' })), 'ResourceNotFoundException');
+      const listed = await client.send(new ListProspectingFromEngagementTasksCommand({ Catalog: 'Sandbox', StartAfter: new Date('2026-06-01T00:00:00Z') }));
+      assert.ok(listed.TaskSummaries!.some((t) => t.TaskId === started.TaskId));
       const err = await sdkError(
         client.send(new StartProspectingFromEngagementTaskCommand({ Catalog: 'Sandbox', Identifiers: ['engagement-1'], TaskName: 'Q4' })),
         'ValidationException',

@@ -20,6 +20,7 @@ import { scenarioRoute } from './routes/scenario.js';
 import { solutionsRoute } from './routes/solutions.js';
 import { stateRoute } from './routes/state.js';
 import { uiRoute } from './routes/ui.js';
+import { prospectingResultsRoute } from './routes/prospecting-results.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 
@@ -32,6 +33,7 @@ export const handleControl = controlRouter([
   invitationsRoute,
   awsOpportunityDataRoute,
   invitationAwsDataRoute,
+  prospectingResultsRoute,
   faultsRoute,
   faultRoute,
   accountsRoute,

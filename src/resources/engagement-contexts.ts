@@ -1,6 +1,7 @@
 // Engagements a partner creates and the contexts on them: CreateEngagement, CreateEngagementContext,
 // UpdateEngagementContext (behavior.md §4.1, §5.4, §6; quotas in rules/quotas.ts). Also `addContext`, for the
 // tasks that put a context on an engagement (lead conversion, prospecting).
+import { AWS_ACCOUNT, AWS_MEMBER } from '../accounts.js';
 import { arns } from '../arns.js';
 import type { HandlerTable, Services } from '../context.js';
 import { ConflictException, ResourceNotFoundException, ValidationException } from '../errors.js';
@@ -60,6 +61,36 @@ async function announceUpdate(uow: UnitOfWork, services: Services, engagement: E
   for (const member of await membersOf(uow, engagement.catalog, engagement.id)) {
     await services.events.emit(uow, member.accountId, 'Engagement Updated', [arn], detail);
   }
+}
+
+/**
+ * `Engagement Created` to its creator (behavior.md §5.3, §5.4); with `memberAdded`, also the creator's own
+ * `Engagement Member Added` (StartEngagementFromOpportunityTask's events, §3.6).
+ */
+export async function announceEngagementCreated(uow: UnitOfWork, services: Services, engagement: EngagementRecord, options: { memberAdded?: boolean } = {}): Promise<void> {
+  const arn = arns.engagement(engagement.catalog, engagement.id);
+  await services.events.emit(uow, engagement.createdBy, 'Engagement Created', [arn], {
+    catalog: engagement.catalog,
+    engagement: {
+      engagementArn: arns.engagement(engagement.catalog, engagement.id),
+      engagementId: engagement.id,
+      CreatedAt: engagement.createdAt,
+      CreatedBy: engagement.createdBy,
+      ContextTypes: contextTypesOf(engagement),
+    },
+  });
+  if (!options.memberAdded) return;
+  const creator = engagement.createdBy === AWS_ACCOUNT ? AWS_MEMBER : services.accounts.profile(engagement.createdBy);
+  await services.events.emit(uow, engagement.createdBy, 'Engagement Member Added', [arn], {
+    catalog: engagement.catalog,
+    engagement: { id: engagement.id },
+    engagementMember: { accountId: engagement.createdBy, companyName: creator.companyName },
+  });
+}
+
+/** A context as records hold it (`{Type, Payload}`), in the form `addContext` takes. */
+export function newContext(details: Pick<EngagementContextDetails, 'Type' | 'Payload'>): { type: EngagementContextType; payload: EngagementContextPayload } {
+  return { type: details.Type!, payload: details.Payload! };
 }
 
 /**
@@ -133,18 +164,8 @@ export const engagementContextHandlers: HandlerTable = {
           createdBy: ctx.accountId,
           contexts: contexts.map((c, i) => ({ Id: String(i + 1), Type: c.Type, Payload: c.Payload })),
         });
-        const arn = arns.engagement(engagement.catalog, engagement.id);
-        await ctx.services.events.emit(uow, ctx.accountId, 'Engagement Created', [arn], {
-          catalog: engagement.catalog,
-          engagement: {
-            engagementArn: arn,
-            engagementId: engagement.id,
-            CreatedAt: engagement.createdAt,
-            CreatedBy: engagement.createdBy,
-            ContextTypes: contextTypesOf(engagement),
-          },
-        });
-        return { Id: engagement.id, Arn: arn, ModifiedAt: engagement.modifiedAt };
+        await announceEngagementCreated(uow, ctx.services, engagement);
+        return { Id: engagement.id, Arn: arns.engagement(engagement.catalog, engagement.id), ModifiedAt: engagement.modifiedAt };
       }),
     );
   },

@@ -12,6 +12,7 @@ import type {
   EngagementInvitationSummary,
   EnrichmentContext,
   GetEngagementInvitationResponse,
+  OpportunityInvitationPayload,
   ParticipantType,
   Payload,
 } from '../model/generated/types.js';
@@ -19,7 +20,7 @@ import { validateShape } from '../model/validate.js';
 import { occupiesPartnerPlace, quotaBreach, quotaException } from '../rules/quotas.js';
 import { engagementKind, engagementResourceKind, invitationKind, opportunityKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
-import type { Catalog, EngagementRecord, InvitationRecord } from '../store/records.js';
+import type { Catalog, EngagementRecord, InvitationRecord, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork, Where } from '../store/unit-of-work.js';
 import { addMember, engagementForMember, membersOf, setLeadInsights } from './engagements.js';
 import { idempotent } from './idempotency.js';
@@ -129,6 +130,33 @@ export async function expireDueInvitations(services: Services): Promise<number> 
 export async function pendingInvitationsTo(uow: UnitOfWork, services: Services, catalog: Catalog, engagementId: string, receiver: string): Promise<InvitationRecord[]> {
   const pending = await queryAll(uow, invitationKind, { where: { catalog, engagementId, receiverAccountId: receiver, status: 'PENDING' } });
   return pending.filter((i) => !isDueToExpire(i, services.clock.now()));
+}
+
+/** The part of an opportunity an OpportunityInvitation shares before acceptance (no address, contacts or account id). */
+export function invitationPayloadFrom(
+  opportunity: OpportunityRecord,
+  senderContacts: OpportunityInvitationPayload['SenderContacts'],
+  receiverResponsibilities: OpportunityInvitationPayload['ReceiverResponsibilities'],
+): OpportunityInvitationPayload {
+  const account = opportunity.data.Customer?.Account;
+  const project = opportunity.data.Project;
+  // Required members of the payload get neutral placeholders when the source opportunity is sparse.
+  return {
+    SenderContacts: senderContacts,
+    ReceiverResponsibilities: receiverResponsibilities,
+    Customer: {
+      CompanyName: account?.CompanyName ?? 'Unknown customer',
+      CountryCode: account?.Address?.CountryCode ?? 'US',
+      Industry: account?.Industry ?? 'Other',
+      WebsiteUrl: account?.WebsiteUrl ?? 'https://www.example.com',
+    },
+    Project: {
+      Title: project?.Title ?? `Opportunity ${opportunity.id}`,
+      BusinessProblem: project?.CustomerBusinessProblem ?? 'Not provided by the sender.',
+      TargetCompletionDate: opportunity.data.LifeCycle?.TargetCloseDate ?? new Date(Date.parse(opportunity.createdAt) + 90 * 86_400_000).toISOString().slice(0, 10),
+      ExpectedCustomerSpend: project?.ExpectedCustomerSpend ?? [],
+    },
+  };
 }
 
 /** Writes a PENDING invitation and announces it to both sides (`Engagement Invitation Created`, §5.4). */
@@ -457,3 +485,38 @@ export const engagementInvitationHandlers: HandlerTable = {
     });
   },
 };
+
+// The invitation to AWS that StartEngagementFromOpportunityTask sends (and reuses while it is PENDING or ACCEPTED).
+
+/** The latest invitation from the engagement to AWS, if any (the task reuses a PENDING or ACCEPTED one). */
+export async function latestInvitationToAws(uow: UnitOfWork, catalog: Catalog, engagementId: string): Promise<InvitationRecord | undefined> {
+  const page = await uow.query(invitationKind, {
+    where: { catalog, engagementId, receiverAccountId: AWS_ACCOUNT },
+    sort: { by: 'invitationDate', order: 'desc' },
+    limit: 1,
+  });
+  return page.items[0];
+}
+
+/** An OpportunityInvitation from the opportunity's owner to AWS, announced to the sender (AWS receives no events). */
+export async function inviteAws(uow: UnitOfWork, services: Services, engagement: EngagementRecord, opportunity: OpportunityRecord): Promise<InvitationRecord> {
+  const owner = services.accounts.profile(opportunity.accountId);
+  const contact = {
+    Email: owner.owner.Email ?? `alliance-lead-${opportunity.accountId}@example.com`,
+    FirstName: owner.owner.FirstName,
+    LastName: owner.owner.LastName,
+    BusinessTitle: owner.owner.BusinessTitle,
+  };
+  return sendInvitation(uow, services, {
+    catalog: engagement.catalog,
+    engagementId: engagement.id,
+    engagementTitle: engagement.title,
+    engagementDescription: engagement.description,
+    senderAccountId: opportunity.accountId,
+    senderCompanyName: owner.companyName,
+    receiverAccountId: AWS_ACCOUNT,
+    invitationMessage: `Opportunity ${opportunity.id} submitted for AWS review.`,
+    payload: { OpportunityInvitation: invitationPayloadFrom(opportunity, [contact], ['Co-Sell Facilitator']) },
+    senderOpportunityId: opportunity.id,
+  });
+}

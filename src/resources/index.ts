@@ -4,6 +4,9 @@ import type { HandlerTable } from '../context.js';
 import type { OperationName } from '../model/generated/operations.js';
 import { acceptInvitationTaskHandlers } from '../tasks/engagement-by-accepting-invitation.js';
 import { engagementContextHandlers } from './engagement-contexts.js';
+import { engagementFromOpportunityTaskHandlers } from '../tasks/engagement-from-opportunity.js';
+import { opportunityFromEngagementTaskHandlers } from '../tasks/opportunity-from-engagement.js';
+import { prospectingTaskHandlers } from '../tasks/prospecting-from-engagement.js';
 import { engagementInvitationHandlers } from './engagement-invitations.js';
 import { engagementHandlers } from './engagements.js';
 import { opportunityHandlers } from './opportunities.js';
@@ -34,6 +37,9 @@ export const handlers: Readonly<HandlerTable> = {
   ...resourceSnapshotJobHandlers,
   ...resourceSnapshotHandlers,
   ...acceptInvitationTaskHandlers,
+  ...engagementFromOpportunityTaskHandlers,
+  ...opportunityFromEngagementTaskHandlers,
+  ...prospectingTaskHandlers,
   ...tagHandlers,
   ...solutionHandlers,
   ...sellingSystemSettingsHandlers,

@@ -28,6 +28,8 @@ import type {
   Project,
   RecommendationList,
   RelatedEntityIdentifiers,
+  SalesInvolvementType,
+  Visibility,
   ReviewStatus,
   UpdateOpportunityRequest,
 } from '../model/generated/types.js';
@@ -507,7 +509,26 @@ function todayOf(services: Services): string {
   return new Date(services.clock.now()).toISOString().slice(0, 10);
 }
 
-const submitOpportunity: Handler<'SubmitOpportunity'> = (ctx, input) => {
+/**
+ * Submits an opportunity the caller has already checked (ReviewStatus Submitted, `Opportunity Updated`, a snapshot
+ * revision where a job runs). SubmitOpportunity and StartEngagementFromOpportunityTask both end here.
+ */
+export async function submitOpportunity(
+  uow: UnitOfWork,
+  services: Services,
+  record: OpportunityRecord,
+  submission: { InvolvementType: SalesInvolvementType; Visibility: Visibility },
+): Promise<OpportunityRecord> {
+  const data: OpportunityData = {
+    ...record.data,
+    // §3.4 [OBS]: a For Visibility Only submission records that the partner needs no AWS sales support.
+    ...(submission.InvolvementType === 'For Visibility Only' ? { PrimaryNeedsFromAws: [NO_SUPPORT_NEEDED as PrimaryNeedFromAws] } : {}),
+    LifeCycle: { ...record.data.LifeCycle, ReviewStatus: 'Submitted' },
+  };
+  return commitChange(uow, services, record, data, { submission });
+}
+
+const submitOpportunityHandler: Handler<'SubmitOpportunity'> = (ctx, input) => {
   const { services } = ctx;
   return services.store.transaction(async (uow) => {
     const record = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier);
@@ -520,13 +541,7 @@ const submitOpportunity: Handler<'SubmitOpportunity'> = (ctx, input) => {
       ]);
     }
     throwIfAny(submissionErrors({ opportunity: opportunityView(record), involvementType, today: todayOf(services) }));
-    const data: OpportunityData = {
-      ...record.data,
-      // §3.4 [OBS]: a For Visibility Only submission records that the partner needs no AWS sales support.
-      ...(involvementType === 'For Visibility Only' ? { PrimaryNeedsFromAws: [NO_SUPPORT_NEEDED as PrimaryNeedFromAws] } : {}),
-      LifeCycle: { ...record.data.LifeCycle, ReviewStatus: 'Submitted' },
-    };
-    await commitChange(uow, services, record, data, { submission: { InvolvementType: involvementType, Visibility: input.Visibility ?? 'Full' } });
+    await submitOpportunity(uow, services, record, { InvolvementType: involvementType, Visibility: input.Visibility ?? 'Full' });
   });
 };
 
@@ -706,7 +721,7 @@ export const opportunityHandlers: HandlerTable = {
   GetOpportunity: getOpportunity,
   ListOpportunities: listOpportunities,
   UpdateOpportunity: updateOpportunity,
-  SubmitOpportunity: submitOpportunity,
+  SubmitOpportunity: submitOpportunityHandler,
   AssignOpportunity: assignOpportunity,
   AssociateOpportunity: associateOpportunity,
   DisassociateOpportunity: disassociateOpportunity,

@@ -4,9 +4,8 @@
 // announces the invitation); resource modules reach this one only through `services.simulations`.
 import { AWS_ACCOUNT, AWS_MEMBER } from '../accounts.js';
 import type { Services } from '../context.js';
-import type { OpportunityInvitationPayload } from '../model/generated/types.js';
 import { createEngagement } from '../resources/engagements.js';
-import { sendInvitation } from '../resources/engagement-invitations.js';
+import { invitationPayloadFrom, sendInvitation } from '../resources/engagement-invitations.js';
 import type { InvitationRecord, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 
@@ -24,33 +23,6 @@ export function truncate(text: string | undefined, max: number): string | undefi
   if (text === undefined) return undefined;
   const chars = [...text];
   return chars.length <= max ? text : chars.slice(0, max).join('');
-}
-
-/** The part of an opportunity an OpportunityInvitation shares before acceptance (no address, contacts or account id). */
-export function invitationPayloadFrom(
-  opportunity: OpportunityRecord,
-  senderContacts: OpportunityInvitationPayload['SenderContacts'],
-  receiverResponsibilities: OpportunityInvitationPayload['ReceiverResponsibilities'],
-): OpportunityInvitationPayload {
-  const account = opportunity.data.Customer?.Account;
-  const project = opportunity.data.Project;
-  // Required members of the payload get neutral placeholders when the source opportunity is sparse.
-  return {
-    SenderContacts: senderContacts,
-    ReceiverResponsibilities: receiverResponsibilities,
-    Customer: {
-      CompanyName: account?.CompanyName ?? 'Unknown customer',
-      CountryCode: account?.Address?.CountryCode ?? 'US',
-      Industry: account?.Industry ?? 'Other',
-      WebsiteUrl: account?.WebsiteUrl ?? 'https://www.example.com',
-    },
-    Project: {
-      Title: project?.Title ?? `Opportunity ${opportunity.id}`,
-      BusinessProblem: project?.CustomerBusinessProblem ?? 'Not provided by the sender.',
-      TargetCompletionDate: opportunity.data.LifeCycle?.TargetCloseDate ?? new Date(Date.parse(opportunity.createdAt) + 90 * 86_400_000).toISOString().slice(0, 10),
-      ExpectedCustomerSpend: project?.ExpectedCustomerSpend ?? [],
-    },
-  };
 }
 
 /**

@@ -11,7 +11,7 @@ import { arns } from '../arns.js';
 import type { Services } from '../context.js';
 import type { CreateOpportunityRequest } from '../model/generated/types.js';
 import { validateShape } from '../model/validate.js';
-import { pendingInvitationsTo, sendInvitation } from '../resources/engagement-invitations.js';
+import { invitationPayloadFrom, pendingInvitationsTo, sendInvitation } from '../resources/engagement-invitations.js';
 import { associateResource, createEngagement, membersOf } from '../resources/engagements.js';
 import { partnerFields, relatedEntities, saveOpportunity } from '../resources/opportunities.js';
 import { mergeOver, referralDefaults } from '../resources/referral-defaults.js';
@@ -26,7 +26,6 @@ import {
   AWS_SENDER_CONTACT,
   ENGAGEMENT_DESCRIPTION_MAX,
   ENGAGEMENT_TITLE_MAX,
-  invitationPayloadFrom,
   simulateAwsReferral,
   truncate,
 } from './aws-referral.js';

@@ -140,9 +140,14 @@ export const taskKind = recordKind<TaskRecord>()({
     engagementId: { type: 'text', of: (d) => d.subject.engagementId, optional: true },
     invitationId: { type: 'text', of: (d) => d.subject.invitationId, optional: true },
     contextId: { type: 'text', of: (d) => d.subject.contextId, optional: true },
+    /** Prospecting tasks: their TaskName and failed engagements ('' and 0 for the other families), for sorts. */
+    taskName: { type: 'text', of: (d) => d.subject.taskName ?? '' },
+    failedCount: { type: 'int', of: (d) => d.subject.failedCount ?? 0 },
   },
   indexes: [
     ['accountId', 'catalog', 'type', 'startTime'],
+    ['accountId', 'catalog', 'type', 'taskName'],
+    ['accountId', 'catalog', 'type', 'failedCount'],
     ['accountId', 'catalog', 'type', 'status', 'startTime'],
     ['catalog', 'opportunityId'],
     ['catalog', 'engagementId'],

@@ -263,7 +263,7 @@ export interface TaskRecord<Payload = unknown, Result = unknown> {
   /** Wall clock (ms) at which the lease lapses and another process may claim the task. */
   leaseExpiresAtMs?: number;
   /** What list filters of the task families look at. */
-  subject: { opportunityId?: string; engagementId?: string; invitationId?: string; contextId?: string };
+  subject: { opportunityId?: string; engagementId?: string; invitationId?: string; contextId?: string; taskName?: string; failedCount?: number };
   payload: Payload;
   result?: Result;
 }

@@ -16,17 +16,15 @@ import type {
 } from '../model/generated/types.js';
 import { associateResource, addMember, MAX_ENGAGEMENT_MEMBERS, membersOf } from '../resources/engagements.js';
 import { emitInvitationEvent, invitationForParticipant, refreshExpiry } from '../resources/engagement-invitations.js';
-import { idempotent } from '../resources/idempotency.js';
 import { emitOpportunityEvent, nextModifiedDate, relatedEntities, saveOpportunity } from '../resources/opportunities.js';
-import { paginate } from '../resources/pagination.js';
 import { createRunningJob } from '../resources/resource-snapshot-jobs.js';
 import { createSnapshot } from '../resources/resource-snapshots.js';
 import { addTags } from '../resources/tags.js';
-import { engagementKind, invitationKind, opportunityKind, resourceSnapshotJobKind, taskKind } from '../store/kinds.js';
-import { queryAll } from '../store/query-all.js';
+import { engagementKind, invitationKind, opportunityKind, resourceSnapshotJobKind } from '../store/kinds.js';
 import type { AcceptInvitationTask, InvitationRecord, OpportunityRecord } from '../store/records.js';
-import type { UnitOfWork, Where } from '../store/unit-of-work.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
 import type { TaskDefinition } from './runner.js';
+import { forcedFailureOf, listTasks, startTask, startTimeOrder, taskBase, type TaskWhere } from './task-api.js';
 
 const TASK_TYPE = 'engagement-by-accepting-invitation' as const;
 
@@ -180,75 +178,31 @@ export function acceptInvitationTask(services: Services): TaskDefinition<AcceptI
 
 export const acceptInvitationTaskHandlers: HandlerTable = {
   async StartEngagementByAcceptingInvitationTask(ctx, input) {
-    const { services } = ctx;
-    let replayed = false;
-    const task = await services.store.transaction(async (uow) => {
-      replayed = false; // the function may run again on PostgreSQL after a serialization failure
-      const first = await idempotent(
-        ctx,
-        uow,
-        input as typeof input & Record<string, unknown>,
-        async () => {
-          const invitation = await invitationForParticipant(uow, ctx, input.Identifier);
-          const startMs = services.clock.now();
-          const record: AcceptInvitationTask = {
-            catalog: ctx.catalog,
-            id: await services.ids.taskId(uow),
-            type: TASK_TYPE,
-            accountId: ctx.accountId,
-            status: 'IN_PROGRESS',
-            startTime: new Date(startMs).toISOString(),
-            subject: { invitationId: invitation.id },
-            payload: {
-              engagementInvitationId: invitation.id,
-              ...(input.Tags ? { tags: input.Tags } : {}),
-              ...(services.runtime.forcedTaskFailure ? { forcedFailure: services.runtime.forcedTaskFailure } : {}),
-            },
-            ...services.tasks.progressionFor(startMs),
-          };
-          await uow.put(taskKind, record);
-          return { TaskId: record.id };
-        },
-        (stored) => {
-          replayed = true;
-          return stored;
-        },
-      );
-      return (await uow.get(taskKind, [ctx.catalog, first.TaskId]))! as AcceptInvitationTask;
+    const task = await startTask(ctx, input, async (uow): Promise<AcceptInvitationTask> => {
+      const invitation = await invitationForParticipant(uow, ctx, input.Identifier);
+      return {
+        ...taskBase(ctx, TASK_TYPE, await ctx.services.ids.taskId(uow)),
+        subject: { invitationId: invitation.id },
+        payload: { engagementInvitationId: invitation.id, ...(input.Tags ? { tags: input.Tags } : {}), ...forcedFailureOf(ctx) },
+      };
     });
-    // Same token again: the same task with its current status (decision 9); a new task runs per progression.
-    const current = replayed ? await services.tasks.observed(task) : await services.tasks.started(task);
-    return taskView(current as AcceptInvitationTask);
+    return taskView(task);
   },
 
   async ListEngagementByAcceptingInvitationTasks(ctx, input) {
-    const { services } = ctx;
-    // Filters AND across, OR within (decision 15). The identifier filters go to the store; status and
-    // opportunity are judged after the read below counts (poll-based progression can change them).
-    const where: Record<string, unknown> = { accountId: ctx.accountId, catalog: ctx.catalog, type: TASK_TYPE };
+    // Filters AND across, OR within (decision 15); all of them, the sort and the paging run in the store.
+    const where: Record<string, unknown> = {};
     if (input.TaskIdentifier) where.id = input.TaskIdentifier.map(idFromArnOrId);
     if (input.EngagementInvitationIdentifier) where.invitationId = input.EngagementInvitationIdentifier.map(idFromArnOrId);
-    const mine = (await services.store.transaction((uow) => queryAll(uow, taskKind, { where: where as Where<(typeof taskKind)['fields']> }), {
-      readOnly: true,
-    })) as AcceptInvitationTask[];
-    const statuses = input.TaskStatus ? new Set<string>(input.TaskStatus) : null;
-    const opportunityIds = input.OpportunityIdentifier ? new Set(input.OpportunityIdentifier.map(idFromArnOrId)) : null;
-    // Only the tasks this request is about count as read (poll-based progression); then filter on their state now.
-    const matching: AcceptInvitationTask[] = [];
-    for (const t of mine) {
-      const seen = (await services.tasks.observed(t)) as AcceptInvitationTask;
-      const opportunityId = seen.result?.opportunityId;
-      if (statuses && !statuses.has(seen.status)) continue;
-      if (opportunityIds && (opportunityId === undefined || !opportunityIds.has(opportunityId))) continue;
-      matching.push(seen);
-    }
-    const page = paginate({
-      items: matching,
+    if (input.OpportunityIdentifier) where.opportunityId = input.OpportunityIdentifier.map(idFromArnOrId);
+    if (input.TaskStatus) where.status = input.TaskStatus;
+    const page = await listTasks<AcceptInvitationTask>(ctx, {
+      type: TASK_TYPE,
+      where: where as TaskWhere,
+      sort: { by: 'startTime', order: startTimeOrder(input.Sort) },
       maxResults: input.MaxResults ?? 20,
       nextToken: input.NextToken,
       fingerprint: ['ListEngagementByAcceptingInvitationTasks', ctx.accountId, ctx.catalog, input.TaskStatus, input.OpportunityIdentifier, input.EngagementInvitationIdentifier, input.TaskIdentifier, input.Sort],
-      sortKey: (t) => [t.startTime, t.id],
-      descending: (input.Sort?.SortOrder ?? 'DESCENDING') === 'DESCENDING',
     });
     return { TaskSummaries: page.items.map(taskView), NextToken: page.nextToken };
   },

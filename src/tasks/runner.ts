@@ -19,7 +19,11 @@ import type { TaskRecord, UnitOfWork, UnitOfWorkStore } from '../store/unit-of-w
 
 export interface TaskDefinition<Payload = unknown, Result = unknown> {
   type: string;
-  /** Performs the task inside `uow`; returns the task in its final state (COMPLETE or FAILED). */
+  /**
+   * Performs the task's next step inside `uow`; returns the task in its final state (COMPLETE or FAILED), or
+   * still IN_PROGRESS when another step follows (prospecting's PENDING → IN_PROGRESS): that step then waits
+   * for a fresh progression (at once, after the delay, or after the polls) like a new task.
+   */
   execute(uow: UnitOfWork, task: TaskRecord<Payload, Result>): Promise<TaskRecord<Payload, Result>>;
   /** The final state of a task whose step threw (its effects were rolled back). */
   failed(task: TaskRecord<Payload, Result>): TaskRecord<Payload, Result>;
@@ -30,6 +34,8 @@ const LEASE_MS = 5_000;
 /** How often due tasks are looked for even when none is known to be due (other processes' tasks, lapsed leases). */
 const POLL_MS = 1_000;
 const CLAIM_BATCH = 50;
+/** Steps one `run` takes at most (a task family has two at most today). */
+const MAX_STEPS = 8;
 
 /** The task in its final state: no progression, no lease. */
 function settled<T extends TaskRecord>(task: T): T {
@@ -71,6 +77,20 @@ export class TaskRunner {
    * back all its effects and ends the task FAILED (decision 12) instead of leaving it to be retried forever.
    */
   async run(catalog: string, id: string): Promise<TaskRecord | undefined> {
+    let task = await this.step(catalog, id);
+    // A task with further steps goes on at once when its next step is already due (immediate progression).
+    for (let steps = 1; task && task.status === 'IN_PROGRESS' && steps < MAX_STEPS && this.isDueNow(task); steps++) {
+      task = await this.step(catalog, id);
+    }
+    if (task && task.status === 'IN_PROGRESS' && task.dueAtMs !== undefined) this.schedule();
+    return task;
+  }
+
+  private isDueNow(task: TaskRecord): boolean {
+    return task.pollsRemaining === undefined && task.dueAtMs !== undefined && task.dueAtMs <= this.clock.now();
+  }
+
+  private async step(catalog: string, id: string): Promise<TaskRecord | undefined> {
     try {
       return await this.execute(catalog, id);
     } catch (err) {
@@ -93,7 +113,8 @@ export class TaskRunner {
       if (!task || task.status !== 'IN_PROGRESS') return task;
       const definition = this.definitions.get(task.type);
       if (!definition) throw new Error(`no definition for task type ${task.type}`);
-      const final = settled(await definition.execute(uow, task as never));
+      const stepped = await definition.execute(uow, task as never);
+      const final = stepped.status === 'IN_PROGRESS' ? { ...settled(stepped), ...this.progressionFor(this.clock.now()) } : settled(stepped);
       await uow.put(taskKind, final);
       this.log.debug(`task ${task.id} (${task.type}) -> ${final.status}`);
       return final;

@@ -109,6 +109,16 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE TABLE rec_selling_system_settings (account_id text COLLATE "C" NOT NULL, catalog text COLLATE "C" NOT NULL, doc text NOT NULL, PRIMARY KEY (account_id, catalog));
     `,
   },
+  {
+    version: 4,
+    description: 'prospecting tasks: task name and failed-engagement count, for their list sorts',
+    sql: `
+      ALTER TABLE rec_task ADD COLUMN task_name text COLLATE "C" NOT NULL DEFAULT '';
+      ALTER TABLE rec_task ADD COLUMN failed_count bigint NOT NULL DEFAULT 0;
+      CREATE INDEX rec_task_ix_e0c44d426b ON rec_task (account_id, catalog, type, task_name, id);
+      CREATE INDEX rec_task_ix_5f0713c9a7 ON rec_task (account_id, catalog, type, failed_count, id);
+    `,
+  },
 ];
 
 export const latestPostgresVersion = postgresMigrations[postgresMigrations.length - 1]!.version;

@@ -82,6 +82,13 @@ const EARLIER_TABLES: Readonly<Record<string, string>> = {
   tag_set: 'tags',
 };
 
+/** The task kind as version 4 created its table: without the columns version 5 added. */
+function taskKindAtVersion4(kind: AnyKind): AnyKind {
+  const added = new Set(['taskName', 'failedCount']);
+  const fields = Object.fromEntries(Object.entries(kind.fields).filter(([name]) => !added.has(name)));
+  return { ...kind, fields, indexes: kind.indexes.filter((ix) => !ix.some((f) => added.has(f))) };
+}
+
 /**
  * Version 4: every document of the earlier tables goes into its record table, its fields computed from the
  * document by the kind's declaration (so the copy indexes exactly as a new write would), then the old tables go.
@@ -92,12 +99,13 @@ function moveEarlierRecords(db: MigrationConnection): void {
   for (const declared of allKinds as readonly unknown[] as readonly AnyKind[]) {
     const table = EARLIER_TABLES[declared.name];
     if (table === undefined) continue; // a kind added after version 4
-    const kind = declared.name === engagementMemberKind.name ? MEMBER_KIND_AT_VERSION_4 : declared;
+    const kind =
+      declared.name === engagementMemberKind.name ? MEMBER_KIND_AT_VERSION_4 : declared.name === taskKind.name ? taskKindAtVersion4(declared) : declared;
     const plan = new KindPlan('sqlite', kind);
     const insert = db.prepare(plan.upsertSql);
     for (const row of db.prepare(`SELECT doc FROM ${table}`).all() as { doc: string }[]) {
       const doc: unknown = JSON.parse(row.doc);
-      insert.run(...plan.values(kind === (taskKind as unknown as AnyKind) ? taskFromEarlierRelease(doc as TaskOfEarlierReleases) : doc));
+      insert.run(...plan.values(kind.name === taskKind.name ? taskFromEarlierRelease(doc as TaskOfEarlierReleases) : doc));
     }
     db.prepare(`DROP TABLE ${table}`).run();
   }
@@ -312,6 +320,16 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX rec_solution_ix_37c75cb577 ON rec_solution (account_id, catalog, category, id);
       CREATE INDEX rec_solution_ix_078c798f4b ON rec_solution (account_id, catalog, created_date, id);
       CREATE TABLE rec_selling_system_settings (account_id TEXT NOT NULL, catalog TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (account_id, catalog));
+    `,
+  },
+  {
+    version: 7,
+    description: 'prospecting tasks: task name and failed-engagement count, for their list sorts',
+    sql: `
+      ALTER TABLE rec_task ADD COLUMN task_name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE rec_task ADD COLUMN failed_count INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX rec_task_ix_e0c44d426b ON rec_task (account_id, catalog, type, task_name, id);
+      CREATE INDEX rec_task_ix_5f0713c9a7 ON rec_task (account_id, catalog, type, failed_count, id);
     `,
   },
 ];
