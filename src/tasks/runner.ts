@@ -94,6 +94,12 @@ export class TaskRunner {
     try {
       return await this.execute(catalog, id);
     } catch (err) {
+      if (isContention(err)) {
+        // Not the task's fault: the database was too busy to commit the step (PostgreSQL ran out of serialization
+        // retries, SQLite's lock wait expired). The task stays IN_PROGRESS, and the claim loop runs it again.
+        this.log.warn(`task ${id} could not commit its step because the database is busy; it will be retried`);
+        return this.store.transaction((uow) => uow.get(taskKind, [catalog, id]), { readOnly: true }).catch(() => undefined);
+      }
       this.log.error(`task ${id} failed unexpectedly: ${err instanceof Error ? err.stack : String(err)}`);
       // If even this write fails (e.g. the database is busy), the task stays IN_PROGRESS and is retried later.
       return this.store.transaction(async (uow) => {
@@ -221,4 +227,10 @@ export class TaskRunner {
     if (this.poller) clearInterval(this.poller);
     await this.running;
   }
+}
+
+/** Errors that say the database was contended, not that the step is wrong: retry later, never fail the task. */
+function isContention(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
