@@ -1065,7 +1065,7 @@ describe('async progression (decision 11)', () => {
   it('with the clock running, a short taskDelayMs elapses on its own', async () => {
     const ref = await sandboxReferral();
     await controlOk('clock', { freeze: false });
-    await configure({ taskProgression: 'async', taskDelayMs: 30 });
+    await configure({ taskProgression: 'async', taskDelayMs: 300 });
     const task = await start(RECEIVER, ref.invitationId, 'real-time');
     assert.equal(task.TaskStatus, 'IN_PROGRESS');
     await pollUntil(async () => ((await invitationStatus(RECEIVER, ref.invitationId)) === 'ACCEPTED' ? true : undefined));
