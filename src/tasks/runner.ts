@@ -143,8 +143,11 @@ export class TaskRunner {
   async observed(task: TaskRecord): Promise<TaskRecord> {
     if (task.status !== 'IN_PROGRESS') return task;
     if (task.pollsRemaining === undefined) {
-      if (task.dueAtMs !== undefined && task.dueAtMs <= this.clock.now()) return (await this.run(task.catalog, task.id)) ?? task;
-      return task;
+      if (task.dueAtMs === undefined || task.dueAtMs > this.clock.now()) return task;
+      // Everything due runs, in due order (the claim loop's), so reading a later task never lets it overtake an
+      // earlier one waiting on the same invitation.
+      await this.runDue();
+      return (await this.store.transaction((uow) => uow.get(taskKind, [task.catalog, task.id]), { readOnly: true })) ?? task;
     }
     const updated = await this.store.transaction(async (uow) => {
       const current = await uow.get(taskKind, [task.catalog, task.id]);
