@@ -135,8 +135,8 @@ export const views = [
                 c.act(`Review ${o.Id}: ${s}`, () => c.call('UpdateOpportunity', reviewInput(o, s, comments.value))))]
             : [h('span', { class: 'hint' }, 'Review decisions can be simulated in the Sandbox catalog only.')],
         extra: [
-          h('section', { id: 'aws-summary' }, h('h4', {}, 'AWS summary (GetAwsOpportunitySummary)'), pretty(awsSummary)),
           submitted ? awsOpportunityForm(c, o) : h('p', { class: 'hint' }, 'AWS-side data can be set once the opportunity is submitted.'),
+          h('section', { id: 'aws-summary' }, h('h4', {}, 'AWS summary (GetAwsOpportunitySummary)'), pretty(awsSummary)),
         ],
       };
     },
