@@ -1,7 +1,8 @@
 // The web console in a real browser: Playwright drives Debian's Chromium through a whole AWS-referral story
 // (referral → invitation → accept → opportunity and its events → review → expiry by the clock → injected task
-// failure → AWS-side data through its forms → fault rules → solutions), checking each step on the page and, through the SDK, on the server. Screenshots of the main views go
-// to test-artifacts/console/. Skipped when no Chromium executable is installed.
+// failure → AWS-side data through its forms → fault rules → solutions), checking each step on the page and,
+// through the SDK, on the server. Screenshots of the main views go to test-artifacts/console/. Skipped when no
+// Chromium executable is installed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
