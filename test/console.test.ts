@@ -1,15 +1,16 @@
 // The web console in a real browser: Playwright drives Debian's Chromium through a whole AWS-referral story
 // (referral → invitation → accept → opportunity and its events → review → expiry by the clock → injected task
-// failure), checking each step on the page and, through the SDK, on the server. Screenshots of the main views go
-// to test-artifacts/console/. Skipped when no Chromium executable is installed.
+// failure → AWS-side data through its forms → fault rules → solutions), checking each step on the page and,
+// through the SDK, on the server. Screenshots of the main views go to test-artifacts/console/. Skipped when no
+// Chromium executable is installed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateOpportunityCommand, GetOpportunityCommand, ListEngagementInvitationsCommand } from '@aws-sdk/client-partnercentral-selling';
+import { CreateOpportunityCommand, GetAwsOpportunitySummaryCommand, GetOpportunityCommand, ListEngagementInvitationsCommand } from '@aws-sdk/client-partnercentral-selling';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningServer } from '../src/server.js';
-import { clientFor, control, eventsOf, REPO_ROOT, startTestServer } from './helpers.js';
+import { clientFor, control, controlOk, eventsOf, REPO_ROOT, startTestServer } from './helpers.js';
 import { awsReferralInput, submitForReview } from './fixtures.js';
 
 const CHROMIUM = [process.env.PCL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
@@ -30,7 +31,10 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'no Chromium exec
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => {
       // The console probes GET /_emulator/faults, which answers 404 on a server without fault injection.
-      if (msg.type() === 'error' && !(msg.text().includes('404') && msg.location().url.endsWith('/_emulator/faults'))) pageErrors.push(`${msg.text()} ${msg.location().url}`);
+      // The AWS-side data test sends a body the server refuses (400) on purpose.
+      const expected = (msg.text().includes('404') && msg.location().url.endsWith('/_emulator/faults')) ||
+        (msg.text().includes('400') && msg.location().url.endsWith('/_emulator/aws-opportunity-data'));
+      if (msg.type() === 'error' && !expected) pageErrors.push(`${msg.text()} ${msg.location().url}`);
     });
     mkdirSync(SHOTS, { recursive: true });
   });
@@ -162,6 +166,86 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'no Chromium exec
     await shot('tasks');
     // The accepted referral and the partner opportunity reviewed above; the failed task created none.
     assert.equal((await eventsOf(server.endpoint, { account: PARTNER, detailType: 'Opportunity Created' })).length, 2);
+  });
+
+  it('sets AWS-side data of a submitted opportunity through its form and shows it in the AWS summary', async () => {
+    const partner = clientFor(server.endpoint, PARTNER);
+    const created = await partner.send(
+      new CreateOpportunityCommand(
+        awsReferralInput('console-aws-data', 'AWS data deal', {
+          opportunity: { Origin: 'Partner Referral' },
+          account: { CompanyName: 'Aws Data Corp' },
+          project: { CustomerUseCase: 'Migration / Database Migration', SalesActivities: ['Initialized discussions with customer'] },
+        }),
+      ),
+    );
+    await submitForReview(partner, created.Id!, { involvementType: 'For Visibility Only' });
+    await openTab('Engagements');
+    await openTab('Opportunities');
+    await page.locator('table.list tbody tr', { hasText: 'Aws Data Corp' }).click();
+    const form = page.locator('#aws-opportunity-form');
+    await form.waitFor();
+    await form.locator('[name=stage]').selectOption('Qualify');
+    await form.locator('[name=score]').fill('87');
+    await form.locator('[name=trend]').fill('Improving');
+    await form.locator('[name=cosellMotion]').fill('Co-Sell with AWS');
+    await form.scrollIntoViewIfNeeded();
+    await shot('aws-data-form');
+    await form.locator('button[type=submit]').click();
+    await reported(`AWS-side data ${created.Id}: done`);
+    await page.locator('#aws-summary pre', { hasText: '"Score": 87' }).waitFor();
+    await page.locator('#aws-summary pre', { hasText: 'Qualify' }).waitFor();
+    const summary = await partner.send(new GetAwsOpportunitySummaryCommand({ Catalog: 'Sandbox', RelatedOpportunityIdentifier: created.Id }));
+    assert.equal(summary.LifeCycle?.Stage, 'Qualify');
+    assert.equal(summary.Insights?.OpportunityQuality?.Score, 87);
+
+    // A body the server refuses: its 400 text is shown under the form, and nothing changes.
+    const again = page.locator('#aws-opportunity-form');
+    await again.locator('[name=raw]').fill('{"team": "not a list"}');
+    await again.locator('button[type=submit]').click();
+    await page.locator('#aws-opportunity-form p.error', { hasText: '400' }).waitFor();
+    assert.equal(await status().getAttribute('class'), 'error');
+    const unchanged = await partner.send(new GetAwsOpportunitySummaryCommand({ Catalog: 'Sandbox', RelatedOpportunityIdentifier: created.Id }));
+    assert.deepEqual([unchanged.LifeCycle, unchanged.Insights], [summary.LifeCycle, summary.Insights]);
+  });
+
+  it('sets AWS-side data of an invitation', async () => {
+    await sendReferral('Enriched Corp');
+    await openTab('Invitations');
+    // Any pending invitation will do (the failed acceptance above left one too).
+    await page.locator('table.list tbody tr', { hasText: 'PENDING' }).first().click();
+    const form = page.locator('#aws-invitation-form');
+    await form.waitFor();
+    await form.locator('[name=leadReadinessScore]').selectOption('High');
+    await form.locator('button[type=submit]').click();
+    await reported('done');
+    await page.locator('#detail pre.json', { hasText: '"LeadReadinessScore": "High"' }).waitFor();
+  });
+
+  it('adds and removes a fault rule, and lists solutions', async () => {
+    await openTab('Settings');
+    const form = page.locator('#fault-form');
+    await form.waitFor();
+    await form.locator('[name=operation]').fill('ListSolutions');
+    await form.locator('[name=count]').fill('5');
+    await form.locator('button[type=submit]').click();
+    await reported('Inject fault: done');
+    await page.locator('#faults-panel li', { hasText: 'ListSolutions' }).waitFor();
+    const rules = (await controlOk(server.endpoint, 'faults')).faults as Array<Record<string, unknown>>;
+    assert.equal(rules.length, 1);
+    assert.equal(rules[0]!.operation, 'ListSolutions');
+    await page.locator('#faults-panel li button', { hasText: 'Remove' }).click();
+    await reported(`Remove fault ${String(rules[0]!.id)}: done`);
+    await page.locator('#faults-panel li').waitFor({ state: 'detached' });
+    assert.deepEqual((await controlOk(server.endpoint, 'faults')).faults, []);
+
+    await controlOk(server.endpoint, 'solutions', {
+      accountId: PARTNER, catalog: 'Sandbox',
+      solutions: [{ id: 'S-0012345', name: 'Console Solution', status: 'Active', category: 'Software Product', createdDate: '2025-01-01T00:00:00Z' }],
+    });
+    await openTab('Solutions');
+    await page.locator('table.list tbody tr', { hasText: 'Console Solution' }).click();
+    await page.locator('#detail h3', { hasText: 'Solution S-0012345' }).waitFor();
   });
 
   it('raised no error in the page', () => {

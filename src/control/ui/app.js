@@ -154,6 +154,7 @@ async function showDetail(view, row, into) {
       h('h3', {}, d.title),
       h('dl', {}, d.fields.filter(([, v]) => v !== undefined && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])),
       ...(d.actions.length ? [h('div', { class: 'actions' }, d.actions)] : []),
+      ...(d.extra ?? []),
       pretty(d.data),
     );
   } catch (err) {

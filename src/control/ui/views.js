@@ -1,7 +1,7 @@
 // The resource views: how each list is loaded through the public API, its columns, the value its filter
 // offers, and its detail view with the simulations that apply to it. Adding a resource is adding an entry.
 import { listAll, newClientToken } from './api.js';
-import { h, shortTime } from './dom.js';
+import { h, pretty, shortTime } from './dom.js';
 
 const REVIEW_DECISIONS = ['Approved', 'Action Required', 'Rejected', 'In review'];
 const REJECTION_REASONS = ['Customer problem unclear', 'Next steps unclear', 'Unable to support', 'Duplicate of partner referral', 'Other'];
@@ -16,6 +16,84 @@ function choice(label, values, run) {
 function reviewInput(opportunity, status, comments) {
   const { Id, CreatedDate, OpportunityTeam, RelatedEntityIdentifiers, Arn, ...rest } = opportunity;
   return { ...rest, Identifier: Id, LifeCycle: { ...rest.LifeCycle, ReviewStatus: status, ReviewComments: comments || undefined } };
+}
+
+const AWS_STAGES = ['Not Started', 'In Progress', 'Prospect', 'Engaged', 'Identified', 'Qualify', 'Research', 'Seller Engaged', 'Evaluating',
+  'Seller Registered', 'Term Sheet Negotiation', 'Contract Negotiation', 'Onboarding', 'Building Integration', 'Qualified', 'On-hold',
+  'Technical Validation', 'Business Validation', 'Committed', 'Launched', 'Deferred to Partner', 'Closed Lost', 'Completed', 'Closed Incomplete'];
+
+function labelled(label, control) {
+  return h('label', {}, h('span', {}, label), control);
+}
+
+/**
+ * A small form for what only AWS writes; `body(values)` builds the request (or throws on bad raw JSON) and
+ * `send(body)` posts it. The server's refusal (4xx text) is shown under the form as well as in the status bar.
+ */
+function awsDataForm(c, id, label, controls, body, send) {
+  const error = h('p', { class: 'error', 'aria-live': 'polite' });
+  const form = h('form', { id, class: 'aws-data', onsubmit: (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    c.act(label, async () => {
+      try {
+        return await send(body(Object.fromEntries(new FormData(form).entries())));
+      } catch (err) {
+        error.textContent = err.status ? `${err.status} ${err.message}` : String(err.message ?? err);
+        throw err;
+      }
+    });
+  } }, h('h4', {}, 'AWS-side data'), h('div', { class: 'grid' }, controls), h('button', { type: 'submit', class: 'primary' }, 'Set AWS-side data'), error);
+  return form;
+}
+
+/** The raw-JSON textarea's members, merged under the form's fields. */
+function rawMembers(text, what) {
+  if (!text.trim()) return {};
+  let value;
+  try { value = JSON.parse(text); } catch (err) { throw new Error(`${what} is not JSON: ${err.message}`); }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be a JSON object.`);
+  return value;
+}
+
+function awsOpportunityForm(c, o) {
+  const controls = [
+    labelled('Stage (empty: keep)', h('select', { name: 'stage' }, h('option', { value: '' }, ''), AWS_STAGES.map((s) => h('option', {}, s)))),
+    labelled('Quality score (0–100)', h('input', { name: 'score', type: 'number', min: 0, max: 100 })),
+    labelled('Quality trend', h('input', { name: 'trend', list: 'quality-trends' })),
+    h('datalist', { id: 'quality-trends' }, ['Improving', 'Stable', 'Declining'].map((t) => h('option', { value: t }))),
+    labelled('Co-sell motion', h('input', { name: 'cosellMotion' })),
+    labelled('Other members (JSON: lifeCycle, team, insights, recommendations, softwareRevenue, …)',
+      h('textarea', { name: 'raw', rows: 3, placeholder: '{"team": [{"FirstName": "Ana", "Email": "ana@example.com"}]}' })),
+  ];
+  const body = (v) => {
+    const quality = {};
+    if (v.score !== '') quality.Score = Number(v.score);
+    if (v.trend) quality.Trend = v.trend;
+    return {
+      ...rawMembers(v.raw, 'Other members'),
+      accountId: c.account, catalog: c.catalog, opportunityId: o.Id,
+      ...(v.stage ? { stage: v.stage } : {}),
+      ...(Object.keys(quality).length ? { opportunityQuality: quality } : {}),
+      ...(v.cosellMotion ? { cosellMotion: v.cosellMotion } : {}),
+    };
+  };
+  return awsDataForm(c, 'aws-opportunity-form', `AWS-side data ${o.Id}`, controls, body,
+    (b) => c.control('aws-opportunity-data', { method: 'POST', body: b }));
+}
+
+function awsInvitationForm(c, i) {
+  const controls = [
+    labelled('Lead readiness score (empty: keep)', h('select', { name: 'leadReadinessScore' }, ['', 'Low', 'Medium', 'High'].map((s) => h('option', { value: s }, s)))),
+    labelled('EnrichmentContext (JSON)', h('textarea', { name: 'enrichmentContext', rows: 3, placeholder: '{"LeadInsights": {"LeadReadinessScore": "High"}}' })),
+  ];
+  const body = (v) => ({
+    catalog: c.catalog,
+    ...(v.leadReadinessScore ? { leadReadinessScore: v.leadReadinessScore } : {}),
+    ...(v.enrichmentContext.trim() ? { enrichmentContext: rawMembers(v.enrichmentContext, 'EnrichmentContext') } : {}),
+  });
+  return awsDataForm(c, 'aws-invitation-form', `AWS-side data ${i.Id}`, controls, body,
+    (b) => c.control(`invitations/${encodeURIComponent(i.Id)}/aws-data`, { method: 'PUT', body: b }));
 }
 
 export const views = [
@@ -35,6 +113,10 @@ export const views = [
     async detail(c, row) {
       const o = await c.call('GetOpportunity', { Catalog: c.catalog, Identifier: row.Id });
       const comments = h('input', { placeholder: 'ReviewComments (optional)', 'aria-label': 'Review comments' });
+      // AWS's view exists once the opportunity was submitted; before that the call is refused, and that is shown.
+      const awsSummary = await c.call('GetAwsOpportunitySummary', { Catalog: c.catalog, RelatedOpportunityIdentifier: o.Id })
+        .then((s) => s, (err) => ({ unavailable: err.message }));
+      const submitted = o.LifeCycle?.ReviewStatus && o.LifeCycle.ReviewStatus !== 'Pending Submission';
       return {
         title: `Opportunity ${o.Id}`,
         fields: [
@@ -52,6 +134,10 @@ export const views = [
             ? [h('span', { class: 'action' }, comments), choice('Review as AWS', REVIEW_DECISIONS, (s) =>
                 c.act(`Review ${o.Id}: ${s}`, () => c.call('UpdateOpportunity', reviewInput(o, s, comments.value))))]
             : [h('span', { class: 'hint' }, 'Review decisions can be simulated in the Sandbox catalog only.')],
+        extra: [
+          submitted ? awsOpportunityForm(c, o) : h('p', { class: 'hint' }, 'AWS-side data can be set once the opportunity is submitted.'),
+          h('section', { id: 'aws-summary' }, h('h4', {}, 'AWS summary (GetAwsOpportunitySummary)'), pretty(awsSummary)),
+        ],
       };
     },
   },
@@ -97,6 +183,7 @@ export const views = [
              choice('Reject', REJECTION_REASONS, (reason) =>
                c.act(`Reject ${i.Id}`, () => c.call('RejectEngagementInvitation', { Catalog: c.catalog, Identifier: i.Arn, RejectionReason: reason })))]
           : [],
+        extra: [awsInvitationForm(c, i)],
       };
     },
   },
@@ -203,5 +290,25 @@ export const views = [
         actions: [],
       };
     },
+  },
+  {
+    id: 'solutions',
+    title: 'Solutions',
+    load: (c) => listAll(c.account, 'ListSolutions', { Catalog: c.catalog }, 'SolutionSummaries'),
+    key: (r) => r.Id,
+    columns: [
+      ['Id', (r) => r.Id],
+      ['Name', (r) => r.Name],
+      ['Category', (r) => r.Category],
+      ['Status', (r) => r.Status],
+      ['Created', (r) => shortTime(r.CreatedDate)],
+    ],
+    status: (r) => r.Status,
+    detail: async (c, row) => ({
+      title: `Solution ${row.Id}`,
+      fields: [['Name', row.Name], ['Category', row.Category], ['Status', row.Status], ['Arn', row.Arn]],
+      data: row,
+      actions: [],
+    }),
   },
 ];
