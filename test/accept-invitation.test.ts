@@ -3,7 +3,7 @@
 // decisions 9–19 of ../shared/spec/README.md and behavior.md §1, §2.2, §4, §5, §6.
 //
 // Every test starts from a reset server with the business clock frozen at T0, so every timestamp is exact.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateOpportunityCommand,
@@ -29,9 +29,8 @@ import {
   type StartEngagementByAcceptingInvitationTaskCommandOutput,
   type Tag,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
 import { awsReferralInput, createReferralAndFindInvitation, EMPTY_RELATED_ENTITIES, partnerOpportunity } from './fixtures.js';
-import { AccountClients, callRaw, control, controlOk as controlOkAt, eventsOf, pollUntil, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, callRaw, control, controlOk as controlOkAt, eventsOf, pollUntil, sdkError, serverPerSuite } from './helpers.js';
 
 // ------------------------------------------------------------------------------------------------------------
 // Fixtures
@@ -88,7 +87,6 @@ const PARTNER_OPPORTUNITY = partnerOpportunity({
   project: { ExpectedCustomerSpend: [{ Amount: '10000.00', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }] },
 });
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -157,19 +155,9 @@ async function memberIds(account: string, engagementId: string): Promise<string[
   return (out.EngagementMemberList ?? []).map((m) => m.AccountId!);
 }
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await configure({ taskProgression: 'immediate', taskDelayMs: 2000, taskPolls: null, forcedTaskFailure: null, referralDelayMs: 0 });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 // ------------------------------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 // the status code matters). Spec: behavior.md §4.1, §4.2, §5.3, §5.4, §6, §7.2; rules/quotas.ts.
 //
 // Every test starts from a reset server with the business clock frozen at T0, so every timestamp is exact.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateEngagementCommand,
@@ -21,9 +21,8 @@ import {
   type EngagementContextType,
   type ListEngagementsCommandInput,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
 import { partnerOpportunity } from './fixtures.js';
-import { AccountClients, callRaw, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, callRaw, controlOk as controlOkAt, eventsOf, sdkError, serverPerSuite } from './helpers.js';
 
 const T0 = '2026-10-01T08:00:00.125Z';
 const OWNER = '111111111111';
@@ -45,7 +44,6 @@ const lead = (company: string) => ({ Lead: { Customer: { CompanyName: company },
 const prospecting = { ProspectingResult: { Aws: { Customer: { AccountName: 'Orbital Farms', Country: 'US' } } } };
 const payloadOf = { CustomerProject: customerProject('Project'), Lead: lead('Lead Co'), ProspectingResult: prospecting } as const;
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -68,19 +66,9 @@ async function join(engagementId: string, account = PARTNER) {
 const engagementEvents = async (account: string) =>
   (await eventsOf(endpoint, { account })).filter((e) => String(e['detail-type']).startsWith('Engagement Created') || e['detail-type'] === 'Engagement Updated');
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await controlOk('config', { taskProgression: 'immediate', taskPolls: null, forcedTaskFailure: null, referralDelayMs: 0 });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 describe('CreateEngagement', () => {
   it('creates the engagement with numbered contexts, the caller as its only member, and Engagement Created to the caller', async () => {

@@ -2,7 +2,7 @@
 // engagement created (or reused), snapshot, running job, invitation to AWS and submission, each failure a FAILED
 // task with its ReasonCode, idempotency, progression settings, isolation and the exact events.
 // Spec: behavior.md §3.6, §1.3, §1.7, §5.4; decisions 9, 11, 12, 15.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AssociateOpportunityCommand,
@@ -22,8 +22,7 @@ import {
   type StartEngagementFromOpportunityTaskCommandOutput,
   type ListEngagementFromOpportunityTaskSummary,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
-import { AccountClients, controlOk as controlOkAt, eventsOf, pollUntil, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, controlOk as controlOkAt, eventsOf, pollUntil, sdkError, serverPerSuite } from './helpers.js';
 
 const T0 = '2026-01-15T10:00:00.000Z';
 const PARTNER = '111111111111';
@@ -34,7 +33,6 @@ const INVITATION_ID = /^engi-[0-9a-z]{13}$/;
 const JOB_ID = /^job-[0-9a-z]{13}$/;
 const taskArn = (catalog: string, id: string) => `arn:aws:partnercentral:us-east-1::catalog/${catalog}/engagement-from-opportunity-task/${id}`;
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -98,19 +96,9 @@ async function reviewStatus(account: string, id: string) {
   return (await as(account).send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: id }))).LifeCycle?.ReviewStatus;
 }
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await configure({ taskProgression: 'immediate', taskDelayMs: 2000, taskPolls: null, forcedTaskFailure: null });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 describe('StartEngagementFromOpportunityTask: success', () => {
   it('creates the engagement, snapshot, running job and invitation to AWS, and submits the opportunity', async () => {

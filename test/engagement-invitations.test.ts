@@ -3,7 +3,7 @@
 // black-box through the official SDK, raw HTTP and the control plane. Spec: behavior.md §1.6, §2.2, §4.3, §5.
 //
 // Every test starts from a reset server with the business clock frozen at T0, so every timestamp is exact.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AcceptEngagementInvitationCommand,
@@ -23,7 +23,7 @@ import type { RunningServer } from '../src/server.js';
 import { invitationKind } from '../src/store/kinds.js';
 import { queryAll } from '../src/store/query-all.js';
 import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
-import { AccountClients, callRaw, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, callRaw, controlOk as controlOkAt, eventsOf, sdkError, serverPerSuite } from './helpers.js';
 
 const T0 = '2025-02-15T20:39:07.444Z';
 const RECEIVER = '111111111111';
@@ -70,19 +70,10 @@ const reject = (account: string, identifier: string, reason?: string) =>
   as(account).send(new RejectEngagementInvitationCommand({ Catalog: 'Sandbox', Identifier: identifier, RejectionReason: reason }));
 const eventCount = async () => (await eventsOf(endpoint)).length;
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await controlOk('config', { taskProgression: 'immediate', taskPolls: null, forcedTaskFailure: null, referralDelayMs: 0 });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  server = started;
+  endpoint = started.endpoint;
+}, clients);
 
 describe('the Sandbox AWS-referral simulation (decision 16)', () => {
   it('CreateOpportunity with Origin "AWS Referral" sends a PENDING OpportunityInvitation from AWS, and hides the opportunity', async () => {

@@ -4,7 +4,7 @@
 // Spec: behavior.md §4, §5, §6 and decisions 13, 19.
 //
 // Every test starts from a reset server with the business clock frozen at T0, so every timestamp is exact.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   GetEngagementCommand,
@@ -28,9 +28,8 @@ import {
   type GetResourceSnapshotCommandInput,
   type ListEngagementsCommandInput,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
 import { awsReferralInput, createReferralAndFindInvitation, EMPTY_RELATED_ENTITIES, partnerOpportunity } from './fixtures.js';
-import { AccountClients, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, controlOk as controlOkAt, eventsOf, sdkError, serverPerSuite } from './helpers.js';
 
 const T0 = '2025-02-12T00:16:20.244Z';
 const SENDER = '222222222222';
@@ -59,7 +58,6 @@ const referralInput = (title: string): CreateOpportunityCommandInput =>
 
 const PARTNER_OPPORTUNITY = partnerOpportunity();
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -106,19 +104,9 @@ async function world() {
   return { consortium, senderOpportunityId: first.sourceOpportunityId as string, receiver, partners, dealA, dealB };
 }
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await controlOk('config', { taskProgression: 'immediate', taskPolls: null, forcedTaskFailure: null, referralDelayMs: 0 });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 describe('GetEngagement and ListEngagements', () => {
   it('GetEngagement: exact fields for a partner engagement and an AWS referral engagement, by id or ARN', async () => {

@@ -1,6 +1,7 @@
 // Shared test plumbing: an in-process server on port 0 and official SDK clients pointed at it.
 import { PartnerCentralSellingClient } from '@aws-sdk/client-partnercentral-selling';
 import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { request } from 'node:http';
@@ -201,4 +202,28 @@ export async function pollUntil<T>(probe: () => Promise<T | undefined>, { attemp
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`condition not met after ${attempts} attempts`);
+}
+
+/** The run-time settings a fresh server starts with, restored before each test of a suite. */
+const DEFAULT_RUNTIME = { taskProgression: 'immediate', taskDelayMs: 2000, taskPolls: null, forcedTaskFailure: null, referralDelayMs: 0 };
+
+/**
+ * One in-process server for a test file: started before its tests (handed to `started`), closed after them,
+ * and before each test emptied, given back the default run-time settings and frozen at `t0` on the clock.
+ */
+export function serverPerSuite(t0: string, started: (server: RunningServer) => void, clients: AccountClients): void {
+  let server: RunningServer | undefined;
+  before(async () => {
+    server = await startTestServer();
+    started(server);
+  });
+  after(async () => {
+    clients.destroyAll();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    await controlOk(server!.endpoint, 'reset', {});
+    await controlOk(server!.endpoint, 'config', DEFAULT_RUNTIME);
+    await controlOk(server!.endpoint, 'clock', { set: t0, freeze: true });
+  });
 }

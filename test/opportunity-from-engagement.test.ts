@@ -2,7 +2,7 @@
 // SDK: §9's defaults, the CustomerProject context, each ReasonCode, idempotency, progression, isolation and events;
 // then the converted lead submitted with StartEngagementFromOpportunityTask in the lead's own engagement.
 // Spec: behavior.md §9, §2.4.5, §1.3, §1.7, §3.6.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AssociateOpportunityCommand,
@@ -20,8 +20,7 @@ import {
   type ListOpportunityFromEngagementTaskSummary,
   type StartOpportunityFromEngagementTaskCommandOutput,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
-import { AccountClients, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, controlOk as controlOkAt, eventsOf, sdkError, serverPerSuite } from './helpers.js';
 
 const T0 = '2026-01-15T10:00:00.000Z';
 const PARTNER = '111111111111';
@@ -30,7 +29,6 @@ const TASK_ID = /^task-[0-9a-z]{13}$/;
 const JOB_ID = /^job-[0-9a-z]{13}$/;
 const OPPORTUNITY_ID = /^O[0-9]+$/;
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -72,19 +70,9 @@ async function list(account: string, filter: Record<string, unknown> = {}) {
   return (await as(account).send(new ListOpportunityFromEngagementTasksCommand({ Catalog: 'Sandbox', ...filter }))).TaskSummaries ?? [];
 }
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await configure({ taskProgression: 'immediate', taskDelayMs: 2000, taskPolls: null, forcedTaskFailure: null });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 describe('StartOpportunityFromEngagementTask: lead conversion', () => {
   it('creates the opportunity with §9 defaults, the CustomerProject context, link, job and snapshot', async () => {

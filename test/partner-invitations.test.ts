@@ -6,7 +6,7 @@
 // Two (and more) partner accounts on one server, official SDK over HTTP. Every test starts from a reset server
 // with the business clock frozen at T0. The sender's engagement comes from the API alone: partner A accepts a
 // simulated AWS referral (so A is a complete member: its opportunity associated, a Running job, revision 1).
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PutSellingSystemSettingsCommand,
@@ -28,9 +28,8 @@ import {
   type GetEngagementInvitationCommandOutput,
   type Payload,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
 import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
-import { AccountClients, controlOk as controlOkAt, eventsOf, rawRequest, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, controlOk as controlOkAt, eventsOf, rawRequest, sdkError, serverPerSuite } from './helpers.js';
 
 const T0 = '2026-03-09T01:50:25.000Z';
 const A = '444444444444'; // the sender
@@ -43,7 +42,6 @@ const at = (offsetMs: number) => new Date(Date.parse(T0) + offsetMs).toISOString
 const invitationArn = (id: string) => `arn:aws:partnercentral:us-east-1::catalog/Sandbox/engagement-invitation/${id}`;
 const engagementArn = (id: string) => `arn:aws:partnercentral:us-east-1::catalog/Sandbox/engagement/${id}`;
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -107,19 +105,9 @@ async function newEvents(before: Record<string, number>): Promise<Record<string,
 const memberIds = async (account: string, engagementId: string) =>
   ((await as(account).send(new ListEngagementMembersCommand({ Catalog: 'Sandbox', Identifier: engagementId, MaxResults: 10 }))).EngagementMemberList ?? []).map((m) => m.AccountId);
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await controlOk('config', { taskProgression: 'immediate', forcedTaskFailure: null, referralDelayMs: 0 });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 describe('CreateEngagementInvitation: an opportunity invitation to another partner', () => {
   it('both sides see it with their ParticipantType; Created goes to the sender (SENDER) and the receiver (RECEIVER)', async () => {

@@ -2,7 +2,7 @@
 // failing, the ProspectingResult contexts (deterministic or supplied by the control plane), PENDING →
 // IN_PROGRESS → COMPLETED/FAILED under each progression setting, idempotency, the list's filters, sorts and
 // pages, isolation and events.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateEngagementCommand,
@@ -12,8 +12,7 @@ import {
   StartProspectingFromEngagementTaskCommand,
   type EngagementContextDetails,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
-import { AccountClients, control, controlOk as controlOkAt, eventsOf, pollUntil, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, control, controlOk as controlOkAt, eventsOf, pollUntil, sdkError, serverPerSuite } from './helpers.js';
 
 const T0 = '2026-01-15T10:00:00.000Z';
 const PARTNER = '111111111111';
@@ -22,7 +21,6 @@ const TASK_ID = /^task-[0-9a-z]{14}$/;
 const MISSING = 'eng-00000000000000';
 const taskArn = (id: string) => `arn:aws:partnercentral-selling:us-east-1::catalog/Sandbox/prospecting-from-engagement-task/${id}`;
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -67,19 +65,9 @@ function strip<T extends object>(value: T) {
   return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
 }
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await configure({ taskProgression: 'immediate', taskDelayMs: 2000, taskPolls: null, forcedTaskFailure: null });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 describe('prospecting over several engagements', () => {
   it('completes those the caller is a member of, fails the others, and writes one ProspectingResult context each', async () => {

@@ -2,7 +2,7 @@
 // black-box through the official SDK: revisions, template rules, who may create and read, idempotency, the
 // events members receive, and a running job that writes a revision only when its template's fields change
 // and only with the account's job role set. Spec: behavior.md §4.4, §4.5, §5.4, §8.2.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateResourceSnapshotCommand,
@@ -22,9 +22,8 @@ import {
   type CreateResourceSnapshotCommandInput,
   type GetOpportunityCommandOutput,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
 import { awsReferralInput, createReferralAndFindInvitation, partnerOpportunity } from './fixtures.js';
-import { AccountClients, callRaw, controlOk as controlOkAt, eventsOf, sdkError, startTestServer } from './helpers.js';
+import { AccountClients, callRaw, controlOk as controlOkAt, eventsOf, sdkError, serverPerSuite } from './helpers.js';
 
 const T0 = '2026-03-02T10:00:00.000Z';
 const SENDER = '222222222222';
@@ -35,7 +34,6 @@ const at = (offsetMs: number) => new Date(Date.parse(T0) + offsetMs).toISOString
 const snapshotArn = (eng: string, opp: string, revision: number) =>
   `arn:aws:partnercentral:us-east-1::catalog/Sandbox/engagement/${eng}/resource/Opportunity/${opp}/template/OpportunitySummaryView/snapshot/${revision}`;
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -44,19 +42,9 @@ const advance = (by: number) => controlOk('clock', { advance: by });
 const detailTypes = async (account: string, from: number) => (await eventsOf(endpoint, { account })).slice(from).map((e) => e['detail-type']);
 const eventCount = async (account: string) => (await eventsOf(endpoint, { account })).length;
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await controlOk('config', { taskProgression: 'immediate', taskPolls: null, forcedTaskFailure: null, referralDelayMs: 0 });
-  await controlOk('clock', { set: T0, freeze: true });
-});
+serverPerSuite(T0, (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 async function accept(account: string, invitationId: string) {
   const task = await as(account).send(

@@ -1,7 +1,7 @@
 // ListSolutions over each account's catalogue (the seed, solutions added through the control plane, every
 // filter and sort, paging) and Get/PutSellingSystemSettings, through the official SDK. Spec: behavior.md §8.2,
 // §9 (ListSolutions), decision 5.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   GetSellingSystemSettingsCommand,
@@ -10,14 +10,12 @@ import {
   paginateListSolutions,
   type ListSolutionsCommandInput,
 } from '@aws-sdk/client-partnercentral-selling';
-import type { RunningServer } from '../src/server.js';
-import { AccountClients, callRaw, control, controlOk as controlOkAt, startTestServer } from './helpers.js';
+import { AccountClients, callRaw, control, controlOk as controlOkAt, serverPerSuite } from './helpers.js';
 
 const A = '111111111111';
 const B = '222222222222';
 const SEED_IDS = ['S-0040001', 'S-0052021', 'S-0059631', 'S-0070007', 'S-1234567'];
 
-let server: RunningServer;
 let endpoint: string;
 const clients = new AccountClients(() => endpoint);
 const as = (account: string) => clients.of(account);
@@ -27,18 +25,9 @@ const list = async (account: string, input: Partial<ListSolutionsCommandInput> =
   (await as(account).send(new ListSolutionsCommand({ Catalog: 'Sandbox', ...input }))).SolutionSummaries!;
 const ids = async (account: string, input: Partial<ListSolutionsCommandInput> = {}) => (await list(account, input)).map((s) => s.Id);
 
-before(async () => {
-  server = await startTestServer();
-  endpoint = server.endpoint;
-});
-after(async () => {
-  clients.destroyAll();
-  await server.close();
-});
-beforeEach(async () => {
-  await controlOk('reset', {});
-  await controlOk('clock', { set: '2026-06-01T12:00:00.000Z', freeze: true });
-});
+serverPerSuite('2026-06-01T12:00:00.000Z', (started) => {
+  endpoint = started.endpoint;
+}, clients);
 
 describe('ListSolutions', () => {
   it('every catalogue starts with the seed: S-1234567 Active and a few others, in Identifier order', async () => {
