@@ -188,7 +188,9 @@ function onEvents(batch) {
   refreshTimer = setTimeout(() => {
     refreshAccounts().catch(() => {});
     const focused = document.activeElement;
-    if (!views.some((v) => v.id === state.view) || focused?.closest('#detail')) return;
+    // A form the user has started filling in (or is focused on) is never redrawn under them.
+    const editing = focused?.closest('#detail') || document.querySelector('#detail form[data-edited]');
+    if (!views.some((v) => v.id === state.view) || editing) return;
     render().then(() => { if (focused?.id) document.getElementById(focused.id)?.focus(); });
   }, 300);
 }
@@ -196,6 +198,9 @@ function onEvents(batch) {
 // ---- start ----
 
 $('#account').value = state.account;
+// Mark a detail form as edited on the first change, so event-driven refreshes leave it alone.
+document.addEventListener('input', (e) => e.target.closest?.('#detail form')?.setAttribute('data-edited', ''));
+document.addEventListener('change', (e) => e.target.closest?.('#detail form')?.setAttribute('data-edited', ''));
 $('#account').addEventListener('change', () => { setAccount($('#account').value.trim()); render(); });
 $('#catalog').value = state.catalog;
 $('#catalog').addEventListener('change', () => { state.catalog = $('#catalog').value; state.selected = null; saveHash(); render(); });
