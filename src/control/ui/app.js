@@ -103,13 +103,25 @@ function tabs() {
     h('button', { class: id === state.view ? 'tab active' : 'tab', 'data-view': id, onclick: () => { Object.assign(state, { view: id, selected: null, search: '', filter: '' }); saveHash(); render(); } }, title)));
 }
 
+/** Renders started later win: a slower, earlier render never overwrites what a newer one drew. */
+let renderGeneration = 0;
+
 async function render() {
+  const generation = ++renderGeneration;
   tabs();
   const view = views.find((v) => v.id === state.view);
   const main = $('#main');
   if (!view) {
-    const panel = state.view === 'settings' ? [await settingsPanel(ctx), await faultsPanel(ctx)] : [simulatePanel(ctx, state.clock)];
-    main.replaceChildren(h('h2', {}, state.view === 'settings' ? 'Settings' : 'Simulate'), ...panel.filter(Boolean));
+    const settings = state.view === 'settings';
+    let panel;
+    try {
+      panel = settings ? [await settingsPanel(ctx), await faultsPanel(ctx)] : [simulatePanel(ctx, state.clock)];
+    } catch (err) {
+      report(`${settings ? 'Settings' : 'Simulate'}: ${describe(err)}`, 'error');
+      panel = [];
+    }
+    if (generation !== renderGeneration) return;
+    main.replaceChildren(h('h2', {}, settings ? 'Settings' : 'Simulate'), ...panel.filter(Boolean));
     return;
   }
   if (!/^\d{12}$/.test(state.account)) {
