@@ -6,7 +6,7 @@
 // to the engagement, creates (or reveals) the opportunity, links it to the engagement, starts a Running
 // snapshot job with revision 1 of the OpportunitySummaryView snapshot, and writes the events.
 import { AWS_ACCOUNT } from '../accounts.js';
-import { arns, idFromArnOrId } from '../arns.js';
+import { arns } from '../arns.js';
 import type { HandlerTable, Services } from '../context.js';
 import type {
   ListEngagementByAcceptingInvitationTaskSummary,
@@ -24,7 +24,7 @@ import { engagementKind, invitationKind, opportunityKind, resourceSnapshotJobKin
 import type { AcceptInvitationTask, InvitationRecord, OpportunityRecord } from '../store/records.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import type { TaskDefinition } from './runner.js';
-import { forcedFailureOf, listTasks, startTask, startTimeOrder, taskBase, type TaskWhere } from './task-api.js';
+import { forcedFailureOf, listTasks, startTask, startTimeOrder, taskBase, type TaskWhere, identifierFilters } from './task-api.js';
 
 const TASK_TYPE = 'engagement-by-accepting-invitation' as const;
 
@@ -191,10 +191,7 @@ export const acceptInvitationTaskHandlers: HandlerTable = {
 
   async ListEngagementByAcceptingInvitationTasks(ctx, input) {
     // Filters AND across, OR within (decision 15); all of them, the sort and the paging run in the store.
-    const where: Record<string, unknown> = {};
-    if (input.TaskIdentifier) where.id = input.TaskIdentifier.map(idFromArnOrId);
-    if (input.EngagementInvitationIdentifier) where.invitationId = input.EngagementInvitationIdentifier.map(idFromArnOrId);
-    if (input.OpportunityIdentifier) where.opportunityId = input.OpportunityIdentifier.map(idFromArnOrId);
+    const where = identifierFilters(input, { TaskIdentifier: 'id', EngagementInvitationIdentifier: 'invitationId', OpportunityIdentifier: 'opportunityId' });
     if (input.TaskStatus) where.status = input.TaskStatus;
     const page = await listTasks<AcceptInvitationTask>(ctx, {
       type: TASK_TYPE,

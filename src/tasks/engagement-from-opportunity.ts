@@ -10,7 +10,7 @@
 //
 // Choices ([INF]): the snapshot shows the opportunity as submitted (one revision, not one before and one after
 // the submission); request Tags go on the snapshot job (the one taggable resource the task creates).
-import { arns, idFromArnOrId } from '../arns.js';
+import { arns } from '../arns.js';
 import type { HandlerTable, Services } from '../context.js';
 import type {
   AwsSubmission,
@@ -34,7 +34,7 @@ import { queryAll } from '../store/query-all.js';
 import type { EngagementRecord, OpportunityRecord, ResourceSnapshotJobRecord } from '../store/records.js';
 import type { TaskRecord, UnitOfWork } from '../store/unit-of-work.js';
 import type { TaskDefinition } from './runner.js';
-import { forcedFailureOf, listTasks, startTask, startTimeOrder, taskBase, type ForcedFailure, type TaskWhere } from './task-api.js';
+import { forcedFailureOf, listTasks, startTask, startTimeOrder, taskBase, type ForcedFailure, type TaskWhere, identifierFilters } from './task-api.js';
 
 export const ENGAGEMENT_FROM_OPPORTUNITY = 'engagement-from-opportunity' as const;
 
@@ -199,10 +199,7 @@ export const engagementFromOpportunityTaskHandlers: HandlerTable = {
   },
 
   async ListEngagementFromOpportunityTasks(ctx, input) {
-    const where: Record<string, unknown> = {};
-    if (input.TaskIdentifier) where.id = input.TaskIdentifier.map(idFromArnOrId);
-    if (input.OpportunityIdentifier) where.opportunityId = input.OpportunityIdentifier.map(idFromArnOrId);
-    if (input.EngagementIdentifier) where.engagementId = input.EngagementIdentifier.map(idFromArnOrId);
+    const where = identifierFilters(input, { TaskIdentifier: 'id', OpportunityIdentifier: 'opportunityId', EngagementIdentifier: 'engagementId' });
     if (input.TaskStatus) where.status = input.TaskStatus;
     const page = await listTasks<FromOpportunityTask>(ctx, {
       type: ENGAGEMENT_FROM_OPPORTUNITY,

@@ -29,7 +29,7 @@ import { engagementKind, resourceSnapshotJobKind } from '../store/kinds.js';
 import type { OpportunityRecord } from '../store/records.js';
 import type { TaskRecord, UnitOfWork } from '../store/unit-of-work.js';
 import type { TaskDefinition } from './runner.js';
-import { forcedFailureOf, listTasks, startTask, startTimeOrder, taskBase, type ForcedFailure, type TaskWhere } from './task-api.js';
+import { forcedFailureOf, listTasks, startTask, startTimeOrder, taskBase, type ForcedFailure, type TaskWhere, identifierFilters } from './task-api.js';
 
 export const OPPORTUNITY_FROM_ENGAGEMENT = 'opportunity-from-engagement' as const;
 
@@ -144,10 +144,7 @@ export const opportunityFromEngagementTaskHandlers: HandlerTable = {
   },
 
   async ListOpportunityFromEngagementTasks(ctx, input) {
-    const where: Record<string, unknown> = {};
-    if (input.TaskIdentifier) where.id = input.TaskIdentifier.map(idFromArnOrId);
-    if (input.OpportunityIdentifier) where.opportunityId = input.OpportunityIdentifier.map(idFromArnOrId);
-    if (input.EngagementIdentifier) where.engagementId = input.EngagementIdentifier.map(idFromArnOrId);
+    const where = identifierFilters(input, { TaskIdentifier: 'id', OpportunityIdentifier: 'opportunityId', EngagementIdentifier: 'engagementId' });
     if (input.ContextIdentifier) where.contextId = input.ContextIdentifier;
     if (input.TaskStatus) where.status = input.TaskStatus;
     const page = await listTasks<FromEngagementTask>(ctx, {

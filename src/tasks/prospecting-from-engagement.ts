@@ -30,7 +30,7 @@ import { engagementKind, taskKind } from '../store/kinds.js';
 import type { Catalog } from '../store/records.js';
 import type { TaskRecord, UnitOfWork } from '../store/unit-of-work.js';
 import type { TaskDefinition } from './runner.js';
-import { forcedFailureOf, listTasks, startTask, taskBase, type ForcedFailure, type TaskWhere } from './task-api.js';
+import { forcedFailureOf, listTasks, startTask, taskBase, type ForcedFailure, type TaskWhere, identifierFilters } from './task-api.js';
 
 export const PROSPECTING_FROM_ENGAGEMENT = 'prospecting-from-engagement' as const;
 
@@ -197,8 +197,7 @@ export const prospectingTaskHandlers: HandlerTable = {
   },
 
   async ListProspectingFromEngagementTasks(ctx, input) {
-    const where: Record<string, unknown> = {};
-    if (input.TaskIdentifier) where.id = input.TaskIdentifier.map(idFromArnOrId);
+    const where = identifierFilters(input, { TaskIdentifier: 'id' });
     if (input.TaskName) where.taskName = input.TaskName;
     if (input.StartAfter !== undefined || input.StartBefore !== undefined) {
       where.startTime = {

@@ -5,6 +5,7 @@
 // task then runs as the progression settings say, a replayed one counts as a read of the same task.
 // List: filters, sort and keyset paging happen in the store; only the tasks of the returned page count as read
 // for poll-based progression (and are returned as that read left them).
+import { idFromArnOrId } from '../arns.js';
 import type { RequestContext } from '../context.js';
 import type { ReasonCode } from '../model/generated/types.js';
 import { idempotent } from '../resources/idempotency.js';
@@ -99,4 +100,17 @@ export async function listTasks<T extends TaskRecord>(ctx: RequestContext, req: 
 /** `Sort` of the task lists: StartTime only, DESCENDING unless told otherwise (behavior.md §1.7). */
 export function startTimeOrder(sort: { SortOrder?: string } | undefined): 'asc' | 'desc' {
   return (sort?.SortOrder ?? 'DESCENDING') === 'ASCENDING' ? 'asc' : 'desc';
+}
+
+/**
+ * The filters of a task list that name tasks or their subjects by id or ARN, as conditions on task fields:
+ * `{ TaskIdentifier: 'id', OpportunityIdentifier: 'opportunityId' }` maps each list present in `input`.
+ */
+export function identifierFilters(input: object, fields: Readonly<Record<string, string>>): Record<string, unknown> {
+  const where: Record<string, unknown> = {};
+  for (const [member, field] of Object.entries(fields)) {
+    const ids = (input as Record<string, unknown>)[member];
+    if (Array.isArray(ids)) where[field] = ids.map((id) => idFromArnOrId(String(id)));
+  }
+  return where;
 }
