@@ -226,6 +226,17 @@ describe('opportunity lifecycle', () => {
       assert.equal(summary.Visibility, 'Limited');
     });
 
+    it('For Visibility Only needs no SalesActivities (AWS took the Postman lead conversion without them)', async () => {
+      const a = actor();
+      const base = completeInput();
+      const id = await a.create({ Project: { ...base.Project, SalesActivities: undefined } });
+      await a.associate(id, 'Solutions', SOLUTION);
+      const coSell = await sdkError(a.submit(id), 'ValidationException');
+      assert.deepEqual(coSell.ErrorList.map((e: { FieldName: string; Code: string }) => [e.FieldName, e.Code]), [['project.salesActivities', 'REQUIRED_FIELD_MISSING']]);
+      await a.submit(id, 'For Visibility Only');
+      assert.equal((await a.get(id)).LifeCycle?.ReviewStatus, 'Submitted');
+    });
+
     it('refuses to resubmit For Visibility Only what was submitted for Co-Sell', async () => {
       const a = actor();
       const id = await a.create();

@@ -229,6 +229,8 @@ describe('submission completeness (§3.4)', () => {
     ['a solution is required', (o) => (o.RelatedEntityIdentifiers = { Solutions: [] }), ['relatedEntityIdentifiers.solutions:NOT_ENOUGH_VALUES']],
     ['For Visibility Only needs no primary needs', (o) => delete o.PrimaryNeedsFromAws, [], { involvementType: 'For Visibility Only' }],
     ['Co-Sell needs primary needs', (o) => (o.PrimaryNeedsFromAws = []), ['primaryNeedsFromAws:REQUIRED_FIELD_MISSING']],
+    ['Co-Sell needs sales activities', (o) => delete o.Project!.SalesActivities, ['project.salesActivities:REQUIRED_FIELD_MISSING']],
+    ['For Visibility Only needs no sales activities', (o) => delete o.Project!.SalesActivities, [], { involvementType: 'For Visibility Only' }],
   ];
   for (const [name, change, expected, extra] of cases) {
     it(name, () => {

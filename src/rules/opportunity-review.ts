@@ -250,6 +250,7 @@ const account = (o: OpportunityDocument) => o.Customer?.Account;
 const notNationalSecurity = (s: SubmissionContext) => s.opportunity.NationalSecurity !== 'Yes';
 const countryOf = (o: OpportunityDocument) => account(o)?.Address?.CountryCode;
 const marketingSource = (s: SubmissionContext) => s.opportunity.Marketing?.Source;
+const coSell = (s: SubmissionContext) => s.involvementType !== 'For Visibility Only';
 const OPPCSV = '§3.4 [OPPCSV] Inbound - Mandatory';
 
 /** The value AWS writes for For Visibility Only submissions; not in the model's enum (§1.5(b), §3.4 [OBS]). */
@@ -306,7 +307,8 @@ export const COMPLETENESS_RULES: readonly CompletenessRule[] = [
   },
   required('project.customerUseCase', (o) => o.Project?.CustomerUseCase, OPPCSV),
   required('project.deliveryModels', (o) => o.Project?.DeliveryModels, OPPCSV),
-  required('project.salesActivities', (o) => o.Project?.SalesActivities, OPPCSV),
+  // AWS took a For Visibility Only submission without sales activities (§3.4 [OBS PM LeadToOpportunity]).
+  required('project.salesActivities', (o) => o.Project?.SalesActivities, `${OPPCSV}; For Visibility Only exempt §3.4 [OBS PM]`, coSell, ' for a Co-Sell submission'),
   {
     field: 'project.expectedCustomerSpend',
     source: `${OPPCSV}: ExpectedCustomerSpend[].Amount > 0`,
@@ -335,7 +337,7 @@ export const COMPLETENESS_RULES: readonly CompletenessRule[] = [
   absent('marketing.channels', (o) => o.Marketing?.Channels, OPPCSV, (s) => marketingSource(s) === 'None', 'when Marketing.Source is None'),
   absent('marketing.useCases', (o) => o.Marketing?.UseCases, OPPCSV, (s) => marketingSource(s) === 'None', 'when Marketing.Source is None'),
   absent('marketing.awsFundingUsed', (o) => o.Marketing?.AwsFundingUsed, OPPCSV, (s) => marketingSource(s) === 'None', 'when Marketing.Source is None'),
-  required('primaryNeedsFromAws', (o) => o.PrimaryNeedsFromAws, `${OPPCSV}; For Visibility Only exempt §3.4 [OBS PM]`, (s) => s.involvementType !== 'For Visibility Only', ' for a Co-Sell submission'),
+  required('primaryNeedsFromAws', (o) => o.PrimaryNeedsFromAws, `${OPPCSV}; For Visibility Only exempt §3.4 [OBS PM]`, coSell, ' for a Co-Sell submission'),
   required('lifeCycle.closedLostReason', (o) => o.LifeCycle?.ClosedLostReason, OPPCSV, (s) => s.opportunity.LifeCycle?.Stage === 'Closed Lost', ' when Stage is Closed Lost'),
   {
     field: 'relatedEntityIdentifiers.solutions',
