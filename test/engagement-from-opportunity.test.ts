@@ -335,6 +335,26 @@ describe('StartEngagementFromOpportunityTask: idempotency, progression, isolatio
     assert.equal((await start(PARTNER, a, 'ta')).TaskStatus, 'COMPLETE');
   });
 
+  it('a Start with a new ClientToken while the opportunity\'s task is in progress returns that task (the Postman polling loop ends)', async () => {
+    const oppId = await opportunity();
+    await configure({ taskProgression: 'async', taskPolls: 2 });
+    // AWS's collection re-sends Start with a fresh token until it reads COMPLETE (behavior.md §1.4).
+    const first = await start(PARTNER, oppId, 'loop-1');
+    assert.equal(first.TaskStatus, 'IN_PROGRESS');
+    const second = await start(PARTNER, oppId, 'loop-2');
+    assert.equal(second.TaskId, first.TaskId);
+    assert.equal(second.TaskStatus, 'IN_PROGRESS');
+    const third = await start(PARTNER, oppId, 'loop-3');
+    assert.equal(third.TaskId, first.TaskId);
+    assert.equal(third.TaskStatus, 'COMPLETE');
+    assert.equal((await list(PARTNER)).length, 1);
+    assert.equal(await reviewStatus(PARTNER, oppId), 'Submitted');
+    // Each token stays bound to that task; once it is done, a new token starts a new one (which fails: submitted).
+    assert.equal((await start(PARTNER, oppId, 'loop-2')).TaskId, first.TaskId);
+    const after = await start(PARTNER, oppId, 'loop-4');
+    assert.notEqual(after.TaskId, first.TaskId);
+  });
+
   it('lists only the caller\'s tasks in the catalog asked for', async () => {
     const oppId = await opportunity();
     await start(PARTNER, oppId, 't');

@@ -99,7 +99,7 @@ function loopClientToken(): string {
  * ClientToken from the pre-request script, every 2 s while `TaskStatus` is not COMPLETE (and its FAILED branch
  * reads an undefined `status`, so anything but COMPLETE on some iteration fails the run). The loop must end.
  */
-async function startEngagementFromOpportunityLoop(account: string, opportunityId: string, catalog = 'Sandbox'): Promise<Json> {
+async function startEngagementFromOpportunityLoop(account: string, opportunityId: string, catalog = 'Sandbox'): Promise<Json & { attempts: number }> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const res = await send(account, 'StartEngagementFromOpportunityTask', {
       Catalog: catalog,
@@ -108,7 +108,7 @@ async function startEngagementFromOpportunityLoop(account: string, opportunityId
       AwsSubmission: { InvolvementType: 'Co-Sell', Visibility: 'Full' },
     });
     const task = assertTaskStarted(res);
-    if (task.TaskStatus === 'COMPLETE') return task;
+    if (task.TaskStatus === 'COMPLETE') return { ...task, attempts: attempt };
   }
   return assert.fail('the polling loop never saw COMPLETE');
 }
@@ -251,8 +251,17 @@ describe('Working with Partner-originated Opportunities', () => {
     });
 
     it('StartEngagementFromOpportunityTask', async () => {
-      const task = await startEngagementFromOpportunityLoop(PARTNER, partnerVars.opportunityId);
-      assert.equal(task.OpportunityId, partnerVars.opportunityId);
+      // The script's polling loop, run with tasks that complete on their second read after the start (async progression), as a
+      // slow Sandbox would: each re-send with a new ClientToken reads the task in progress instead of starting
+      // another, so the loop ends on COMPLETE.
+      await controlOk(server.endpoint, 'config', { taskProgression: 'async', taskPolls: 2 });
+      try {
+        const task = await startEngagementFromOpportunityLoop(PARTNER, partnerVars.opportunityId);
+        assert.equal(task.OpportunityId, partnerVars.opportunityId);
+        assert.equal(task.attempts, 3);
+      } finally {
+        await controlOk(server.endpoint, 'config', { taskProgression: 'immediate', taskPolls: null });
+      }
     });
 
     it('GetOpportunity', async () => {

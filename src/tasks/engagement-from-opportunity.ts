@@ -9,7 +9,9 @@
 // accepted, and submits the opportunity.
 //
 // Choices ([INF]): the snapshot shows the opportunity as submitted (one revision, not one before and one after
-// the submission); request Tags go on the snapshot job (the one taggable resource the task creates).
+// the submission); request Tags go on the snapshot job (the one taggable resource the task creates); a Start for
+// an opportunity whose task is still IN_PROGRESS returns that task, whatever its ClientToken (AWS's Postman
+// collection polls by re-sending Start with a new token until it reads COMPLETE, behavior.md §1.4).
 import { arns } from '../arns.js';
 import type { HandlerTable, Services } from '../context.js';
 import type {
@@ -29,7 +31,7 @@ import { findVisibleOpportunity, opportunityView, submitOpportunity } from '../r
 import { createRunningJob, OPPORTUNITY_SUMMARY_TEMPLATE } from '../resources/resource-snapshot-jobs.js';
 import { createSnapshot } from '../resources/resource-snapshots.js';
 import { addTags } from '../resources/tags.js';
-import { engagementKind, engagementResourceKind, opportunityKind, resourceSnapshotJobKind } from '../store/kinds.js';
+import { engagementKind, engagementResourceKind, opportunityKind, resourceSnapshotJobKind, taskKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
 import type { EngagementRecord, OpportunityRecord, ResourceSnapshotJobRecord } from '../store/records.js';
 import type { TaskRecord, UnitOfWork } from '../store/unit-of-work.js';
@@ -184,6 +186,10 @@ export const engagementFromOpportunityTaskHandlers: HandlerTable = {
   async StartEngagementFromOpportunityTask(ctx, input) {
     const task = await startTask(ctx, input, async (uow): Promise<FromOpportunityTask> => {
       const opportunity = await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier);
+      const ongoing = await queryAll(uow, taskKind, {
+        where: { catalog: ctx.catalog, accountId: ctx.accountId, type: ENGAGEMENT_FROM_OPPORTUNITY, opportunityId: opportunity.id, status: 'IN_PROGRESS' },
+      });
+      if (ongoing[0]) return ongoing[0] as FromOpportunityTask;
       return {
         ...taskBase(ctx, ENGAGEMENT_FROM_OPPORTUNITY, await ctx.services.ids.taskId(uow)),
         subject: { opportunityId: opportunity.id },

@@ -2,7 +2,8 @@
 // the runner, and listing the caller's tasks of one family page by page in the database.
 //
 // Start: the task is written IN_PROGRESS in its own transaction (idempotent by ClientToken, decision 9); a new
-// task then runs as the progression settings say, a replayed one counts as a read of the same task.
+// task then runs as the progression settings say, a replayed one counts as a read of the same task. A family may
+// hand back a task it already has in progress instead of a new one: that counts as a read too.
 // List: filters, sort and keyset paging happen in the store; only the tasks of the returned page count as read
 // for poll-based progression (and are returned as that read left them).
 import { idFromArnOrId } from '../arns.js';
@@ -42,7 +43,8 @@ export function taskBase(ctx: RequestContext, type: string, id: string): Pick<Ta
 
 /**
  * Creates the task `create` builds (its synchronous checks may throw and write nothing), once per ClientToken,
- * and returns it as it stands after this call: run already when progression is immediate.
+ * and returns it as it stands after this call: run already when progression is immediate. When `create` returns
+ * a task that is already stored, the ClientToken is bound to it and it is read, not started again.
  */
 export async function startTask<T extends TaskRecord>(
   ctx: RequestContext,
@@ -59,7 +61,8 @@ export async function startTask<T extends TaskRecord>(
       input as typeof input & Record<string, unknown>,
       async () => {
         const record = await create(uow);
-        await uow.put(taskKind, record);
+        if (await uow.get(taskKind, [record.catalog, record.id])) replayed = true;
+        else await uow.put(taskKind, record);
         return { TaskId: record.id };
       },
       (stored) => {
