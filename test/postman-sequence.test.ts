@@ -1,7 +1,8 @@
 // AWS's published Postman collection drives the service over the REST-style route (`POST /<Op>`,
 // `application/json; charset=UTF-8`, no X-Amz-Target) with hand-written bodies full of explicit nulls and
 // members the model does not have. This replays its "accept an AWS-originated opportunity" and
-// "simulate AWS review" sequences the way the collection's scripts do, asserting what its tests assert.
+// "simulate AWS review" sequences the way the collection's scripts do, asserting what its tests assert. The
+// other workflow folders are replayed in postman-workflows.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GetOpportunityResponse } from '../src/model/generated/types.js';

@@ -287,6 +287,7 @@ describe('Working with Partner-originated Opportunities', () => {
           p.LifeCycle.ReviewComments = 'Please update the customer business problem to give more details';
         }),
       );
+      // The [Simulate] scripts pass on any status ("Status code is not 200" otherwise); the review must be taken.
       ok(res);
     });
 
@@ -447,12 +448,10 @@ describe('Other common opportunity actions', () => {
       assert.deepEqual(body.RelatedEntityIdentifiers.AwsMarketplaceOffers, []);
     });
 
-    it('List AWS Marketplace Offers', () => {
-      // AWS Marketplace Catalog API ListEntities, not this API: the script keeps EntitySummaryList[0].EntityArn.
-      awsMarketplaceOfferId = MARKETPLACE_OFFER_ARN;
-    });
-
     it('AssociateOpportunity - AWS Marketplace Offer', async () => {
+      // "List AWS Marketplace Offers" calls the AWS Marketplace Catalog API (ListEntities), not this API; its
+      // script keeps EntitySummaryList[0].EntityArn, the saved response's offer.
+      awsMarketplaceOfferId = MARKETPLACE_OFFER_ARN;
       const res = await send(PARTNER, 'AssociateOpportunity', {
         Catalog: 'Sandbox',
         OpportunityIdentifier: partnerVars.opportunityId,
