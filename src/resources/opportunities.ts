@@ -36,7 +36,7 @@ import type {
 import { projectOnto } from '../model/project.js';
 import { parseTimestamp } from '../model/validate.js';
 import { associate, disassociate, ENTITY_RULES, type AssociationOutcome } from '../rules/associations.js';
-import { awsOpportunitySummary, type AwsSideData, type ReviewedOpportunity, type SummaryOutcome } from '../rules/aws-opportunity-summary.js';
+import { awsFullView, awsOpportunitySummary, type AwsSideData, type ReviewedOpportunity, type SummaryOutcome } from '../rules/aws-opportunity-summary.js';
 import { consistencyErrors, NO_SUPPORT_NEEDED, primaryNeedsChangeErrors, reviewLockErrors, reviewTransitionErrors, stageRequirementErrors, submissionErrors, type OpportunityDocument, checkReviewTransition, simulatedReview } from '../rules/opportunity-review.js';
 import { applyDealSizing } from '../rules/deal-sizing.js';
 import { businessValidation, changedFields, fieldError, throwIfAny } from '../rules/rule.js';
@@ -48,7 +48,7 @@ import { idempotent } from './idempotency.js';
 import { receiverOpportunities } from './multi-partner.js';
 import { solutionExists } from './solutions.js';
 import { pageFromStore } from './pagination.js';
-import { snapshotOnChange } from './resource-snapshots.js';
+import { snapshotOnChange, writeAwsFullView } from './resource-snapshots.js';
 import { addTags } from './tags.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -706,6 +706,8 @@ export function setAwsOpportunityData(services: Services, target: { accountId: s
     await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
     for (const receiver of await receiverOpportunities(uow, updated)) await emitOpportunityEvent(uow, services, receiver, 'Opportunity Updated');
     const outcome = await awsSummaryOf(uow, updated);
+    // AWS's owner-only snapshot of its view, in each engagement the opportunity is part of (§4.4).
+    if (outcome.kind === 'summary') await writeAwsFullView(uow, services, updated, awsFullView(outcome.summary));
     return { accountId: record.accountId, catalog: record.catalog, opportunityId: record.id, summary: outcome.kind === 'summary' ? outcome.summary : undefined };
   });
 }
