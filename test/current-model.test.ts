@@ -26,7 +26,7 @@ import {
   type PartnerCentralSellingClient,
 } from '@aws-sdk/client-partnercentral-selling';
 import type { RunningServer } from '../src/server.js';
-import { awsReferralInput, createReferralAndFindInvitation, minimalOpportunityInput } from './fixtures.js';
+import { awsReferralInput, createReferralAndFindInvitation, minimalOpportunityInput, selfSpend } from './fixtures.js';
 import { callRaw, clientFor, fakeSigV4Headers, rawRequest, sdkError, startTestServer, type RawResponse } from './helpers.js';
 
 const TWO_YEARS = { Term: 'Months', Value: '24' } as const;
@@ -80,7 +80,8 @@ describe('the current model (October 2026)', () => {
         'ecd-create',
         { company: 'Duration Corp', title: 'Two-year deal', businessProblem: 'The customer wants a two-year managed service.' },
       );
-      input.Project = { ...input.Project, ExpectedContractDuration: TWO_YEARS };
+      // TCV mode (§3.5 [DOC D-DEAL]): the duration comes with the partner's Self entry.
+      input.Project = { ...input.Project, ExpectedContractDuration: TWO_YEARS, ExpectedCustomerSpend: [selfSpend('240000')] };
       const { Id } = await client.send(new CreateOpportunityCommand(input));
       const got = await client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: Id }));
       assert.deepEqual(got.Project?.ExpectedContractDuration, TWO_YEARS);
@@ -101,20 +102,22 @@ describe('the current model (October 2026)', () => {
       assert.equal(kept.Project?.Title, 'Three-year deal');
       assert.deepEqual(kept.Project?.ExpectedContractDuration, { Term: 'Months', Value: '36' });
 
-      // …and an explicit null clears it (raw HTTP: the SDK never sends null).
+      // …and an explicit null clears it (raw HTTP: the SDK never sends null), with only an AWS entry left.
+      const monthly = { Amount: '8000', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' } as const;
       const cleared = await callRaw(server.endpoint, 'UpdateOpportunity', {
-        ...updateFrom(kept, { ...withoutDuration, Title: 'Three-year deal', ExpectedContractDuration: null }),
+        ...updateFrom(kept, { ...withoutDuration, Title: 'Three-year deal', ExpectedContractDuration: null, ExpectedCustomerSpend: [monthly] }),
       });
       assert.equal(cleared.status, 200, cleared.body);
       const afterClear = await client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: Id }));
       assert.equal(afterClear.Project?.ExpectedContractDuration, undefined);
+      assert.deepEqual(afterClear.Project?.ExpectedCustomerSpend, [monthly]);
       assert.equal(afterClear.Project?.Title, 'Three-year deal');
     });
 
     it('needs Term and Value inside it, Term from the enum, Value 1–144 months; a refusal stores nothing', async () => {
       const countBefore = (await client.send(new ListOpportunitiesCommand({ Catalog: 'Sandbox' }))).OpportunitySummaries!.length;
       const base = minimalOpportunityInput('ecd-bad', { company: 'Bad Duration', title: 'Nope', businessProblem: 'Nothing to see here, really.' });
-      const withDuration = (duration: unknown) => ({ ...base, Project: { ...base.Project, ExpectedContractDuration: duration } });
+      const withDuration = (duration: unknown) => ({ ...base, Project: { ...base.Project, ExpectedContractDuration: duration, ExpectedCustomerSpend: [selfSpend('120000')] } });
 
       let reply = await callRaw(server.endpoint, 'CreateOpportunity', withDuration({ Value: '12' }));
       assertValidation(reply, ['project.expectedContractDuration.term']);
@@ -146,7 +149,12 @@ describe('the current model (October 2026)', () => {
     });
 
     it('an AWS referral carries it onto the accepted opportunity and into snapshot revision 1; a change makes revision 2', async () => {
-      const referral = awsReferralInput('ecd-referral', 'Referral with a duration', { project: { ExpectedContractDuration: TWO_YEARS } });
+      const referral = awsReferralInput('ecd-referral', 'Referral with a duration', {
+        project: {
+          ExpectedContractDuration: TWO_YEARS,
+          ExpectedCustomerSpend: [{ Amount: '25000', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }, selfSpend('600000')],
+        },
+      });
       const { opportunityId, invitation } = await createReferralAndFindInvitation(client, referral);
       const task = await client.send(new StartEngagementByAcceptingInvitationTaskCommand({ Catalog: 'Sandbox', Identifier: invitation.Arn, ClientToken: 'ecd-accept' }));
       assert.equal(task.TaskStatus, 'COMPLETE', task.Message);

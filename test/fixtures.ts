@@ -10,8 +10,10 @@ import {
   type Contact,
   type CreateOpportunityCommandInput,
   type EngagementInvitationSummary,
+  type ExpectedCustomerSpend,
   type ListEngagementInvitationsCommandInput,
   type PartnerCentralSellingClient,
+  type PaymentFrequency,
   type Project,
   type SalesInvolvementType,
   SubmitOpportunityCommand,
@@ -26,6 +28,14 @@ export const EMPTY_RELATED_ENTITIES = {
   AwsMarketplaceSolutions: [],
   AwsMarketplaceProducts: [],
 };
+
+/**
+ * The partner's Total Contract Value entry of a TCV project (behavior.md §3.5 [DOC D-DEAL]): TargetCompany Self,
+ * Frequency None. The model's enum (and so the SDK's type) lists only Monthly, although its doc asks for None here.
+ */
+export function selfSpend(amount: string, currency: 'USD' | 'EUR' = 'USD'): ExpectedCustomerSpend {
+  return { Amount: amount, CurrencyCode: currency, Frequency: 'None' as PaymentFrequency, TargetCompany: 'Self' };
+}
 
 /** What a suite adds to (or overrides in) the common AWS-referral payload. */
 export interface AwsReferralDetail {

@@ -61,7 +61,7 @@ function fullInput(clientToken: string): CreateOpportunityCommandInput {
       ExpectedCustomerSpend: [
         {
           Amount: '10000.00',
-          CurrencyCode: 'USD',
+          CurrencyCode: 'EUR',
           Frequency: 'Monthly',
           TargetCompany: 'AWS',
           EstimationUrl: `https://calculator.aws/#/estimate?id=${'a1'.repeat(20)}`,

@@ -572,7 +572,9 @@ describe('opportunity lifecycle', () => {
       await sender.newEvents();
       await receiver.newEvents();
       await controlOk(server.endpoint, 'aws-opportunity-data', { accountId: sender.account, catalog: 'Sandbox', opportunityId: senderId, cosellMotion: 'Co-Sell' });
-      assert.deepEqual(await sender.newEvents(), [`Opportunity Updated ${senderId}`]);
+      // The sender, owner of the opportunity AWS reviews, also gets AWS's owner-only AwsOpportunitySummaryFullView
+      // revision in the shared engagement (§4.4); the receiver is not told of it.
+      assert.deepEqual(await sender.newEvents(), [`Opportunity Updated ${senderId}`, 'Engagement Resource Snapshot Created']);
       assert.deepEqual(await receiver.newEvents(), [`Opportunity Updated ${mine}`]);
       // The receiver's running snapshot job (from accepting) needs a job role to write revisions.
       await receiver.client.send(new PutSellingSystemSettingsCommand({ Catalog: 'Sandbox', ResourceSnapshotJobRoleIdentifier: 'SnapshotJobRole' }));

@@ -17,7 +17,7 @@ import {
   type OpportunityDocument,
 } from '../src/rules/opportunity-review.js';
 import { changedFields } from '../src/rules/rule.js';
-import { dealSizingErrors, estimationUrlOutcome, isTcvMode } from '../src/rules/deal-sizing.js';
+import { applyDealSizing, dealSizingErrors, estimationUrlOutcome, isTcvMode, monthlyAmount } from '../src/rules/deal-sizing.js';
 import type { ReviewStatus } from '../src/model/generated/types.js';
 
 const TODAY = '2026-06-01';
@@ -288,48 +288,59 @@ describe('consistency and stage rules', () => {
 
 describe('deal sizing (§3.5)', () => {
   const aws = { Amount: '100', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' } as const;
-  const self = { Amount: '5000', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'Self' } as const;
+  // Frequency None is outside the model's enum type, although AWS documents it for Self entries.
+  const self = { Amount: '5000', CurrencyCode: 'USD', Frequency: 'None' as 'Monthly', TargetCompany: 'Self' } as const;
   const duration = { Term: 'Months', Value: '12' } as const;
+  const valid = 'https://calculator.aws/#/estimate?id=' + '0123456789abcdef0123456789abcdef01234567';
+  const invalid = 'https://calculator.aws/#/estimate?id=invalid';
   const messages = (p: Parameters<typeof dealSizingErrors>[0]) => dealSizingErrors(p).map((e) => `${e.FieldName}: ${e.Message}`);
 
-  it('a plain monthly estimate in any currency is not TCV and passes', () => {
-    assert.equal(isTcvMode({ ExpectedCustomerSpend: [{ ...aws, CurrencyCode: 'JPY', TargetCompany: 'Example' }] }), false);
-    assert.deepEqual(dealSizingErrors({ ExpectedCustomerSpend: [{ ...aws, CurrencyCode: 'JPY', TargetCompany: 'Example' }] }), []);
+  it('a plain monthly estimate is not TCV and passes', () => {
+    assert.equal(isTcvMode({ ExpectedCustomerSpend: [aws] }), false);
+    assert.deepEqual(dealSizingErrors({ ExpectedCustomerSpend: [aws, { ...aws, CurrencyCode: 'EUR' }] }), []);
     assert.deepEqual(dealSizingErrors(undefined), []);
   });
 
   it('a valid TCV project passes', () => {
+    assert.equal(isTcvMode({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [aws, self] }), true);
     assert.deepEqual(dealSizingErrors({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [aws, self] }), []);
   });
 
-  it('each documented TCV error, with AWS text', () => {
+  it('each documented TCV error, with AWS text and field', () => {
     assert.deepEqual(messages({ ExpectedCustomerSpend: [aws, self] }), ['project.expectedContractDuration: ExpectedContractDuration is required when a Self entry is present']);
     assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [aws] }), ['project.expectedCustomerSpend: A Self entry is required when ExpectedContractDuration is present']);
-    assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [self, self] }), ['project.expectedCustomerSpend.targetCompany: Only one Self entry is allowed']);
+    assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [self, self] }), ['project.expectedCustomerSpend: Only one Self entry is allowed']);
     assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [self, { ...aws, TargetCompany: 'Other' }] }), [
       "project.expectedCustomerSpend.targetCompany: TargetCompany must be 'AWS' or 'Self'",
     ]);
     assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [self, { ...aws, CurrencyCode: 'EUR' }] }), [
       'project.expectedCustomerSpend.currencyCode: CurrencyCode must match between entries',
     ]);
-    assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [{ ...self, CurrencyCode: 'GBP' }] }), ['project.expectedCustomerSpend.currencyCode: CurrencyCode must be USD or EUR']);
-    assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [self, { ...aws, EstimationUrl: 'https://calculator.aws/#/estimate?id=' + 'a'.repeat(40) }] }), [
+    assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [self, { ...aws, EstimationUrl: valid }] }), [
       'project.expectedCustomerSpend.estimationUrl: Self entry and EstimationUrl cannot coexist',
     ]);
+    assert.ok(dealSizingErrors({ ExpectedCustomerSpend: [self, self] }).every((e) => e.Code === 'INVALID_VALUE'));
+  });
+
+  it('the emulator-worded rules: currency, partition, duration range, frequencies', () => {
+    assert.deepEqual(messages({ ExpectedCustomerSpend: [{ ...aws, CurrencyCode: 'GBP' }] }), ['project.expectedCustomerSpend.currencyCode: CurrencyCode must be USD or EUR']);
     assert.deepEqual(messages({ AwsPartition: 'aws-eusc', ExpectedCustomerSpend: [aws] }), ['project.expectedCustomerSpend.currencyCode: CurrencyCode must be EUR when AwsPartition is aws-eusc']);
+    assert.deepEqual(messages({ AwsPartition: 'aws-eusc', ExpectedCustomerSpend: [{ ...aws, CurrencyCode: 'EUR' }] }), []);
     for (const Value of ['0', '145', '1.5', 'twelve']) {
       assert.deepEqual(messages({ ExpectedContractDuration: { Term: 'Months', Value }, ExpectedCustomerSpend: [self] }), [
         'project.expectedContractDuration.value: ExpectedContractDuration.Value must be a whole number of months from 1 to 144.',
       ], Value);
     }
-    assert.ok(dealSizingErrors({ ExpectedCustomerSpend: [self, self] }).every((e) => e.Code === 'INVALID_VALUE'));
+    assert.deepEqual(messages({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [{ ...self, Frequency: 'Monthly' }] }), [
+      "project.expectedCustomerSpend.frequency: Frequency must be 'None' for a Self entry",
+    ]);
+    assert.deepEqual(messages({ ExpectedCustomerSpend: [{ ...aws, Frequency: 'None' as 'Monthly' }] }), ["project.expectedCustomerSpend.frequency: Frequency must be 'Monthly' for an AWS entry"]);
   });
 
   it('EstimationUrl outcomes', () => {
-    const valid = 'https://calculator.aws/#/estimate?id=' + '0123456789abcdef0123456789abcdef01234567';
-    const invalid = 'https://calculator.aws/#/estimate?id=invalid';
     assert.deepEqual(estimationUrlOutcome(aws), { kind: 'none' });
     assert.deepEqual(estimationUrlOutcome({ ...aws, EstimationUrl: valid }), { kind: 'keep' });
+    assert.deepEqual(estimationUrlOutcome({ ...aws, EstimationUrl: 'https://pricing.calculator.aws.eu/#/estimate?id=' + 'ab'.repeat(16) }), { kind: 'keep' });
     assert.deepEqual(estimationUrlOutcome({ ...aws, EstimationUrl: invalid }), { kind: 'drop-url' });
     const { Amount: _a, ...noAmount } = aws;
     const outcome = estimationUrlOutcome({ ...noAmount, EstimationUrl: invalid });
@@ -338,5 +349,31 @@ describe('deal sizing (§3.5)', () => {
       assert.equal(outcome.message, 'The provided Estimation URL is invalid');
       assert.deepEqual(outcome.error, { FieldName: 'project.expectedCustomerSpend.estimationUrl', Code: 'INVALID_VALUE', Message: `Invalid Estimation URL: ${invalid}` });
     }
+    assert.equal(estimationUrlOutcome({ ...aws, Amount: '', EstimationUrl: invalid }).kind, 'error');
+  });
+
+  it('applyDealSizing: Self reconstructed on update, other TargetCompany values become AWS, AWS MRR derived', () => {
+    // Update with a duration but no Self entry: the stored Self entry comes back.
+    const stored = { ExpectedContractDuration: duration, ExpectedCustomerSpend: [aws, self] };
+    assert.deepEqual(applyDealSizing({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [aws] }, stored), { kind: 'ok', project: stored });
+    assert.equal(applyDealSizing({ ExpectedContractDuration: duration, ExpectedCustomerSpend: [aws] }).kind, 'invalid');
+    // Without a duration any TargetCompany but Self is AWS (model doc).
+    assert.deepEqual(applyDealSizing({ ExpectedCustomerSpend: [{ ...aws, TargetCompany: 'Acme' }] }), { kind: 'ok', project: { ExpectedCustomerSpend: [aws] } });
+    // A Self entry alone: the AWS MRR entry is its amount over the months, rounded to cents.
+    assert.deepEqual(applyDealSizing({ ExpectedContractDuration: { Term: 'Months', Value: '36' }, ExpectedCustomerSpend: [{ ...self, Amount: '1200000.00' }] }), {
+      kind: 'ok',
+      project: {
+        ExpectedContractDuration: { Term: 'Months', Value: '36' },
+        ExpectedCustomerSpend: [{ Amount: '33333.33', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }, { ...self, Amount: '1200000.00' }],
+      },
+    });
+    assert.equal(monthlyAmount('1000', 12), '83.33');
+    assert.equal(monthlyAmount('1000', 8), '125');
+    assert.equal(monthlyAmount('0.05', 2), '0.03');
+    assert.equal(monthlyAmount('9999999999999999999999999999999.99', 1), '9999999999999999999999999999999.99');
+    // Invalid URL beside an Amount is dropped; alone it is refused with AWS's top-level message.
+    assert.deepEqual(applyDealSizing({ ExpectedCustomerSpend: [{ ...aws, EstimationUrl: invalid }] }), { kind: 'ok', project: { ExpectedCustomerSpend: [aws] } });
+    const refused = applyDealSizing({ ExpectedCustomerSpend: [{ CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS', EstimationUrl: invalid }] });
+    assert.equal(refused.kind === 'invalid' && refused.message, 'The provided Estimation URL is invalid');
   });
 });

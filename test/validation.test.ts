@@ -262,7 +262,7 @@ describe('request validation on the wire', () => {
       pattern('customer.account.address.postalCode', '1'.repeat(21), '^(?s).{0,20}$'),
       entry('customer.account.address.countryCode', 'INVALID_ENUM_VALUE', `Value 'ZZ' is not one of: ${enumValues('CountryCode')}.`),
       pattern('project.expectedCustomerSpend.amount', 'abc', '^((0|([1-9][0-9]{0,30}))(\\.[0-9]{0,2})?)?$'),
-      entry('project.expectedCustomerSpend.frequency', 'INVALID_ENUM_VALUE', "Value 'Weekly' is not one of: Monthly."),
+      entry('project.expectedCustomerSpend.frequency', 'INVALID_ENUM_VALUE', "Value 'Weekly' is not one of: Monthly, None."),
       pattern('project.title', `${'x'.repeat(97)}...`, '^(?s).{0,255}$'),
       entry('opportunityTeam', 'TOO_MANY_VALUES', 'Member must have length less than or equal to 10.'),
       entry('tags', 'NOT_ENOUGH_VALUES', 'Member must have length greater than or equal to 1.'),

@@ -90,12 +90,23 @@ function codePointLength(text: string): number {
 }
 
 /**
- * Values the real service returns although the model's enum lacks them. They are accepted back on input so that
- * a read-modify-write round trip (GetOpportunity → UpdateOpportunity) works: behavior.md §1.5(b) observed
- * `PrimaryNeedsFromAws: ["Do Not Need Support from AWS Sales Rep"]` on accepted partner invitations.
+ * Values the service uses although the model's enum lacks them, accepted on input. behavior.md §1.5(b) observed
+ * `PrimaryNeedsFromAws: ["Do Not Need Support from AWS Sales Rep"]` on accepted partner invitations (so a
+ * GetOpportunity → UpdateOpportunity round trip works); the deal-sizing guide and the model's own member doc
+ * tell partners to send `Frequency: "None"` on a TCV Self entry (behavior.md §3.5, src/rules/deal-sizing.ts).
  */
-const observedEnumValues: Readonly<Record<string, readonly string[]>> = {
+const extraEnumValues: Readonly<Record<string, readonly string[]>> = {
   PrimaryNeedFromAws: ['Do Not Need Support from AWS Sales Rep'],
+  PaymentFrequency: ['None'],
+};
+
+/**
+ * Patterns the service checks as a business rule, with its own answer, at these request paths: an EstimationUrl
+ * that fails the pattern beside an Amount is dropped, alone it is refused with "Invalid Estimation URL"
+ * (behavior.md §3.5 [DOC D-DEAL]; src/rules/deal-sizing.ts). There the validator checks only the type and length.
+ */
+const businessCheckedPatterns: Readonly<Record<string, ReadonlySet<string>>> = {
+  EstimationUrl: new Set(['project.expectedCustomerSpend.estimationUrl']),
 };
 
 /**
@@ -200,11 +211,16 @@ class Compiler {
       case 'map':
         return this.mapCheck(def.key, def.value, c);
       case 'enum':
-        return this.enumCheck([...def.values, ...((name && observedEnumValues[name]) || [])]);
+        return this.enumCheck([...def.values, ...((name && extraEnumValues[name]) || [])]);
       case 'string': {
         const valueSet = name ? serviceValueSets[name] : undefined;
         if (valueSet) return both(this.stringCheck(c), this.enumCheck([...valueSet]));
         const merged = this.stringCheck(c);
+        const deferred = name ? businessCheckedPatterns[name] : undefined;
+        if (deferred) {
+          const withoutPattern = this.stringCheck({ ...c, pattern: undefined });
+          return (v, p, e) => (deferred.has(p) ? withoutPattern : merged)(v, p, e);
+        }
         const targetOnly =
           extra.pattern !== undefined && def.pattern !== undefined && extra.pattern !== def.pattern
             ? this.stringCheck({ pattern: def.pattern })

@@ -36,8 +36,9 @@ import type {
 import { projectOnto } from '../model/project.js';
 import { parseTimestamp } from '../model/validate.js';
 import { associate, disassociate, ENTITY_RULES, type AssociationOutcome } from '../rules/associations.js';
-import { awsOpportunitySummary, type AwsSideData, type ReviewedOpportunity, type SummaryOutcome } from '../rules/aws-opportunity-summary.js';
+import { awsFullView, awsOpportunitySummary, type AwsSideData, type ReviewedOpportunity, type SummaryOutcome } from '../rules/aws-opportunity-summary.js';
 import { consistencyErrors, NO_SUPPORT_NEEDED, primaryNeedsChangeErrors, reviewLockErrors, reviewTransitionErrors, stageRequirementErrors, submissionErrors, type OpportunityDocument, checkReviewTransition, simulatedReview } from '../rules/opportunity-review.js';
+import { applyDealSizing } from '../rules/deal-sizing.js';
 import { businessValidation, changedFields, fieldError, throwIfAny } from '../rules/rule.js';
 import { invitationKind, opportunityKind } from '../store/kinds.js';
 import { queryAll } from '../store/query-all.js';
@@ -47,7 +48,7 @@ import { idempotent } from './idempotency.js';
 import { receiverOpportunities } from './multi-partner.js';
 import { solutionExists } from './solutions.js';
 import { pageFromStore } from './pagination.js';
-import { snapshotOnChange } from './resource-snapshots.js';
+import { snapshotOnChange, writeAwsFullView } from './resource-snapshots.js';
 import { addTags } from './tags.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -218,20 +219,13 @@ function nextStepsHistory(previous: LifeCycle | undefined, nextSteps: string | u
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Deal sizing: ExpectedContractDuration (May 2026)
+// Deal sizing: ExpectedContractDuration and ExpectedCustomerSpend (rules in src/rules/deal-sizing.ts)
 
-/** The model types Value as any string; AWS documents "an integer … from 1 to 144" months. */
-function checkContractDuration(project: Project | undefined): void {
-  const value = project?.ExpectedContractDuration?.Value;
-  if (value === undefined) return;
-  const months = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!(months >= 1 && months <= 144)) {
-    throw ValidationException.business(
-      'project.expectedContractDuration.value',
-      'INVALID_VALUE',
-      `ExpectedContractDuration.Value must be a whole number of months from 1 to 144, not '${value}'.`,
-    );
-  }
+/** The project to store after the deal-sizing rules (§3.5 [DOC D-DEAL]), or the business ValidationException. */
+function dealSized(project: Project | undefined, stored?: Project): Project | undefined {
+  const outcome = applyDealSizing(project, stored);
+  if (outcome.kind === 'invalid') throw businessValidation(outcome.errors, outcome.message);
+  return outcome.project;
 }
 
 /**
@@ -270,13 +264,13 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
       "Origin 'AWS Referral' can only be simulated in the Sandbox catalog; use Partner Referral.",
     );
   }
-  checkContractDuration(input.Project);
-  checkConsistency(partnerFields(input));
+  const requested = partnerFields(input);
+  const fields = defined({ ...requested, Project: dealSized(requested.Project) });
+  checkConsistency(fields);
   return services.store.transaction((uow) =>
     idempotent<CreateOpportunityResponse>(ctx, uow, { ...input }, async () => {
       const id = await services.ids.opportunityId(uow);
       const createdAt = nowIso(services);
-      const fields = partnerFields(input);
       const record: OpportunityRecord = {
         catalog: ctx.catalog,
         id,
@@ -448,9 +442,9 @@ const updateOpportunity: Handler<'UpdateOpportunity'> = (ctx, input) => {
     const simulated = simulatedReview(ctx.catalog, current, input.LifeCycle?.ReviewStatus);
     if (simulated) checkReviewTransition(current, simulated);
 
-    checkContractDuration(input.Project);
     const requested = partnerFields(input);
-    const fields = defined({ ...requested, Project: projectAfterUpdate(ctx.sent, requested.Project, record.data.Project) });
+    const project = dealSized(projectAfterUpdate(ctx.sent, requested.Project, record.data.Project), record.data.Project);
+    const fields = defined({ ...requested, Project: project });
     checkConsistency(fields);
     throwIfAny(primaryNeedsChangeErrors(record.data as OpportunityDocument, fields as OpportunityDocument));
     // §3.3 through the rules module: partner edits are judged by the *current* status; a simulation passes the
@@ -712,6 +706,8 @@ export function setAwsOpportunityData(services: Services, target: { accountId: s
     await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
     for (const receiver of await receiverOpportunities(uow, updated)) await emitOpportunityEvent(uow, services, receiver, 'Opportunity Updated');
     const outcome = await awsSummaryOf(uow, updated);
+    // AWS's owner-only snapshot of its view, in each engagement the opportunity is part of (§4.4).
+    if (outcome.kind === 'summary') await writeAwsFullView(uow, services, updated, awsFullView(outcome.summary));
     return { accountId: record.accountId, catalog: record.catalog, opportunityId: record.id, summary: outcome.kind === 'summary' ? outcome.summary : undefined };
   });
 }

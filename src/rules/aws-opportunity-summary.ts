@@ -12,6 +12,10 @@
 // - Contacts, ExpectedCustomerSpend (with AwsPartition) and RelatedEntityIds come from the opportunity AWS
 //   reviews: the caller's own, or for a multi-partner receiver its sender's; `RelatedOpportunityId` is always
 //   the caller's id.
+// - Deal-sizing insights: the control plane may set both sources of `AwsProductsSpendInsightsBySource`, but the
+//   Partner source is shown only while the reviewed opportunity carries an EstimationUrl ("the Partner source
+//   appears only when an EstimationUrl was supplied … Only sources with available data are included"
+//   [DOC D-DEAL]); it comes back when a URL is stored again.
 import type {
   AwsOpportunityInsights,
   AwsOpportunityLifeCycle,
@@ -19,6 +23,7 @@ import type {
   AwsOpportunityTeamMembersList,
   AwsSoftwareRevenue,
   CatalogIdentifier,
+  ExpectedCustomerSpend,
   GetAwsOpportunitySummaryResponse,
   InvolvementTypeChangeReason,
   OpportunityOrigin,
@@ -76,6 +81,14 @@ function nonEmpty<T extends object>(value: T): T | undefined {
   return Object.keys(d).length > 0 ? d : undefined;
 }
 
+/** AWS's insights as the reviewed opportunity's spend allows them to be shown (see the header). */
+function shownInsights(insights: AwsOpportunityInsights | undefined, spend: readonly ExpectedCustomerSpend[] | undefined): AwsOpportunityInsights | undefined {
+  const bySource = insights?.AwsProductsSpendInsightsBySource;
+  if (!bySource?.Partner || spend?.some((e) => e.EstimationUrl !== undefined)) return insights;
+  const { Partner: _noEstimate, ...rest } = bySource;
+  return nonEmpty({ ...insights, AwsProductsSpendInsightsBySource: nonEmpty(rest) });
+}
+
 export function awsOpportunitySummary(input: SummaryInput): SummaryOutcome {
   const own = input.own.opportunity;
   if (!hasAwsOpportunity(own)) {
@@ -99,7 +112,7 @@ export function awsOpportunitySummary(input: SummaryInput): SummaryOutcome {
     InvolvementTypeChangeReason: aws.InvolvementTypeChangeReason,
     LifeCycle: nonEmpty({ ...aws.LifeCycle, NextSteps: aws.LifeCycle?.NextSteps ?? source.LifeCycle?.NextSteps }),
     OpportunityTeam: aws.OpportunityTeam,
-    Insights: aws.Insights,
+    Insights: shownInsights(aws.Insights, spend),
     RelatedEntityIds: nonEmpty({
       AwsProducts: related?.AwsProducts,
       Solutions: related?.Solutions,
