@@ -90,6 +90,8 @@ export class EventDelivery implements DeliveryContext {
   /** Lease changes and registration re-reads run one after another. */
   private serial: Promise<void> = Promise.resolve();
   private renewing = false;
+  /** When (performance.now()) the lease was last taken or renewed. */
+  private renewedAt = -Infinity;
   /** Newest outbox position known; a hint for the next head search. */
   private head = 0;
   private saveTimer: NodeJS.Timeout | null = null;
@@ -132,11 +134,20 @@ export class EventDelivery implements DeliveryContext {
     this.renewing = true;
     try {
       let held = false;
+      const asked = performance.now();
       try {
         held = await holdDeliveryLease(this.store, this.owner, LEASE_TTL_MS);
+        if (held) this.renewedAt = asked;
       } catch (err) {
-        // Unable to renew: stop, so that a process that can takes over without duplicates.
-        this.log.error(`event delivery: could not renew the delivery lease: ${err instanceof Error ? err.message : String(err)}`);
+        const reason = err instanceof Error ? err.message : String(err);
+        // The lease is still ours until it lapses, and nobody else can take it before then: a passing failure
+        // (a busy database) must not stop delivery, or the unsaved progress is redelivered when it resumes.
+        // Stop only close to the lapse, so a process that can renew takes over without duplicates.
+        if (this.delivering && asked - this.renewedAt < LEASE_TTL_MS - 3 * LEASE_RENEW_MS) {
+          this.log.warn(`event delivery: could not renew the delivery lease, retrying: ${reason}`);
+          return;
+        }
+        this.log.error(`event delivery: could not renew the delivery lease: ${reason}`);
       }
       if (held !== this.delivering && !this.closed) await this.queue(() => (held ? this.startDelivering() : this.stopDelivering()));
     } finally {
