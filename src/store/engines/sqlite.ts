@@ -68,6 +68,11 @@ class Connection {
     };
   }
 
+  /** Runs a statement without parameters, prepared once (BEGIN, COMMIT, SAVEPOINT…: no SQL parsed per call). */
+  command(sql: string): void {
+    this.statement(sql).run();
+  }
+
   statement(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
     if (!stmt) {
@@ -241,18 +246,18 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
       // Units queued while the group runs join it (a unit's own microtasks may queue none: no nesting).
       while (this.queue.length > 0 && outcomes.length < MAX_GROUP) {
         const unit = this.queue.shift()!;
-        this.db.exec('SAVEPOINT unit');
+        this.writer.command('SAVEPOINT unit');
         const tx = this.context(this.writer.exec, false);
         try {
           const value = await unit.run(tx);
-          this.db.exec('RELEASE unit');
+          this.writer.command('RELEASE unit');
           for (const kind of tx.touched) touched.add(kind);
           outcomes.push({ unit, ok: true, value });
         } catch (err) {
           outcomes.push({ unit, ok: false, error: err });
           if (this.db.inTransaction) {
             this.db.exec('ROLLBACK TO unit');
-            this.db.exec('RELEASE unit');
+            this.writer.command('RELEASE unit');
           } else {
             // SQLite abandoned the whole transaction (disk full, I/O error): nothing of the group was written.
             for (const o of outcomes) if (o.ok) Object.assign(o, { ok: false, error: err });
@@ -298,11 +303,11 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
   private async read<T>(fn: (tx: TxContext) => Promise<T>): Promise<T> {
     const reader = this.idleReaders.pop() ?? (await this.takeReader());
     try {
-      reader.db.exec('BEGIN');
+      reader.command('BEGIN');
       try {
         return await fn(this.context(reader.exec, true));
       } finally {
-        if (reader.db.inTransaction) reader.db.exec('COMMIT');
+        if (reader.db.inTransaction) reader.command('COMMIT');
       }
     } finally {
       this.returnReader(reader);
@@ -336,11 +341,11 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
   private async readInMemory<T>(fn: (tx: TxContext) => Promise<T>): Promise<T> {
     await this.gate.acquire();
     try {
-      this.db.exec('BEGIN');
+      this.writer.command('BEGIN');
       try {
         return await fn(this.context(this.writer.exec, true));
       } finally {
-        if (this.db.inTransaction) this.db.exec('COMMIT');
+        if (this.db.inTransaction) this.writer.command('COMMIT');
       }
     } finally {
       this.gate.release();
