@@ -246,7 +246,12 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
       // Units queued while the group runs join it (a unit's own microtasks may queue none: no nesting).
       while (this.queue.length > 0 && outcomes.length < MAX_GROUP) {
         const unit = this.queue.shift()!;
-        this.writer.command('SAVEPOINT unit');
+        try {
+          this.writer.command('SAVEPOINT unit');
+        } catch (err) {
+          outcomes.push({ unit, ok: false, error: err });
+          throw err;
+        }
         const tx = this.context(this.writer.exec, false);
         try {
           const value = await unit.run(tx);
@@ -270,7 +275,11 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
         for (const kind of touched) this.counters.set(kind, this.bumpCounter.get(kind) as number);
         this.db.exec('COMMIT');
       } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        try {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        } catch {
+          // The units are rejected below whatever the rollback says.
+        }
         // Not committed: no unit is answered as if it had been (a refusal may rest on a neighbour's write too).
         for (const o of outcomes) Object.assign(o, { ok: false, error: err });
         touched.clear();
@@ -280,11 +289,19 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
       this.commitsSinceOptimize += outcomes.length;
       if (this.commitsSinceOptimize >= 10_000) {
         this.commitsSinceOptimize = 0;
-        this.db.pragma('optimize');
+        try {
+          this.db.pragma('optimize');
+        } catch {
+          // Statistics only: the group is committed whatever this says.
+        }
       }
     } catch (err) {
-      // A savepoint statement failed: treat the group as not committed.
-      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      // A savepoint statement failed: the group is not committed.
+      try {
+        if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // Nothing more to undo: the connection refuses statements, and every unit is rejected below.
+      }
       for (const o of outcomes) Object.assign(o, { ok: false, error: err });
       touched.clear();
     } finally {
