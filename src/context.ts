@@ -66,6 +66,8 @@ export type OperationRunner = (
   requestId: string,
   /** Filled in as the pipeline learns it, for the request log. */
   seen?: { catalog?: string },
+  /** The request body `raw` was parsed from (the API path): a short one keys the read cache as it is. */
+  body?: string,
 ) => Promise<string | Buffer>;
 
 export interface RequestContext {

@@ -174,16 +174,22 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
    * Everything after authentication: the read cache, validation, the handler and rendering. Answers the rendered
    * output or throws (an ApiError, or anything unexpected). Shared by the API and `POST /_emulator/call`.
    */
-  const runOperation: OperationRunner = async (operation, caller, raw, requestId, seen) => {
+  const runOperation: OperationRunner = async (operation, caller, raw, requestId, seen, body) => {
     const entry = registry[operation];
     const handler = entry.handler;
-    const input = validateInput(operation, raw);
-    // Keyed by the validated input, so padding a request with unknown members cannot grow the cache. While fault
-    // rules exist, every read goes through the rules (no cached answers).
+    // While fault rules exist, every read goes through the rules (no cached answers).
     const readKinds = entry.reads !== null && services.faults.empty ? entry.reads : undefined;
-    const cacheKey = readKinds ? ReadCache.key(operation, caller.accountId, input) : null;
     const versions = readKinds ? readCache.versions(readKinds) : '';
-    const cached = cacheKey === null ? undefined : readCache.get(cacheKey, handler, versions);
+    // A short body is its own key (the same bytes validate to the same input): a hit skips validation.
+    const bodyKey = readKinds && body !== undefined ? ReadCache.bodyKey(operation, caller.accountId, body) : null;
+    if (bodyKey !== null) {
+      const cached = readCache.get(bodyKey, handler, versions);
+      if (cached !== undefined) return cached;
+    }
+    const input = validateInput(operation, raw);
+    // Other inputs are keyed by the validated input, so padding a long request cannot grow the cache.
+    const cacheKey = bodyKey ?? (readKinds ? ReadCache.key(operation, caller.accountId, input) : null);
+    const cached = bodyKey !== null || cacheKey === null ? undefined : readCache.get(cacheKey, handler, versions);
     if (cached !== undefined) return cached;
     const catalog = catalogOf(input);
     if (seen) seen.catalog = catalog;
@@ -257,7 +263,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       if (runtime.throttling === 'aws' && !services.throttle.admit(caller.accountId, route.operation, services.clock.now())) {
         throw new ThrottlingException('Rate exceeded');
       }
-      const rendered = await runOperation(route.operation, caller, raw, requestId, seen);
+      const rendered = await runOperation(route.operation, caller, raw, requestId, seen, text);
       sendRendered(res, requestId, routing, rendered);
     } catch (err) {
       let apiError: ApiError;

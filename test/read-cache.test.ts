@@ -1,5 +1,6 @@
-// The read cache of pure reads: keyed by the validated input (padding a request with unknown members cannot grow
-// it), bounded in bytes, least-recently-used answers evicted first, never stale after a write.
+// The read cache of pure reads: a short body keys it as it is (with operation and caller), a long one by the
+// validated input (padding a request with unknown members cannot grow it); bounded in bytes, least-recently-used
+// answers evicted first, never stale after a write.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateOpportunityCommand, GetOpportunityCommand, UpdateOpportunityCommand } from '@aws-sdk/client-partnercentral-selling';
@@ -41,6 +42,33 @@ describe('read cache', () => {
       assert.equal(stats.entries, 1);
       assert.ok(stats.bytes < 16 * 1024, `cache holds ${stats.bytes} bytes`);
       assert.ok(stats.hits >= 23, `hits ${stats.hits}`);
+    });
+
+    it('keys a short body as sent: per caller, never for an invalid body, the same answer as the validated path', async () => {
+      const id = await createOpportunity(server, 'short-body');
+      const body = `{"Catalog":"Sandbox","Identifier":"${id}"}`;
+      const reordered = `{ "Identifier": "${id}", "Catalog": "Sandbox" }`;
+      const first = await callRaw(server.endpoint, 'GetOpportunity', body);
+      assert.equal(first.status, 200, first.body);
+      const before = server.readCache.stats();
+      const again = await callRaw(server.endpoint, 'GetOpportunity', body);
+      assert.equal(again.body, first.body);
+      assert.equal(server.readCache.stats().hits, before.hits + 1, 'the same bytes: a hit');
+      // Other bytes for the same input: an entry of their own, the same answer.
+      assert.equal((await callRaw(server.endpoint, 'GetOpportunity', reordered)).body, first.body);
+      assert.equal(server.readCache.stats().entries, before.entries + 1);
+      // Another caller sending the same bytes is answered for its own account, not from the cache.
+      const foreign = await callRaw(server.endpoint, 'GetOpportunity', body, '222222222222');
+      assert.equal(foreign.status, 404, foreign.body);
+      // An invalid short body is refused every time and never stored.
+      const stats = server.readCache.stats();
+      for (let i = 0; i < 2; i++) {
+        const refused = await callRaw(server.endpoint, 'GetOpportunity', `{"Catalog":"Nowhere","Identifier":"${id}"}`);
+        assert.equal(refused.status, 400, refused.body);
+        assert.match(refused.body, /ValidationException/);
+      }
+      assert.equal(server.readCache.stats().entries, stats.entries);
+      assert.equal(server.readCache.stats().hits, stats.hits);
     });
 
     it('never answers from a stale entry after a write', async () => {

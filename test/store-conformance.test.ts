@@ -238,6 +238,83 @@ for (const engine of engines) {
       assert.deepEqual(ids, [opportunity(2).id]);
     });
 
+    it('undoes a failing transaction alone when it runs with others at once (SQLite: in one group commit)', async () => {
+      const before = store.version('opportunity');
+      const write = (n: number, fail = false) =>
+        store.transaction(async (uow) => {
+          await uow.put(opportunityKind, opportunity(n));
+          const step = await uow.nextSequence('group');
+          if (fail) throw new Error(`unit ${n} fails`);
+          return step;
+        });
+      // Started in one turn: on SQLite they queue together and share one transaction, a savepoint each.
+      const results = await Promise.allSettled([write(1), write(2), write(3, true), write(4), write(5, true), write(6)]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.match(String((results[2] as PromiseRejectedResult).reason), /unit 3 fails/);
+      const steps = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      // The failing units' sequence steps are undone with them: the survivors hold 1–4, each once.
+      assert.deepEqual([...steps].sort(), [1, 2, 3, 4]);
+      const ids = await pageAll(store, { where: { accountId: ACCOUNT }, limit: 10 });
+      assert.deepEqual(ids.sort(), [1, 2, 4, 6].map((n) => opportunity(n).id).sort());
+      assert.equal(await store.transaction((uow) => uow.nextSequence('group')), 5);
+      if (engine.name.startsWith('SQLite')) {
+        // One COMMIT for the group (the first five units queued in one turn): one change notification, not four.
+        assert.equal(store.version('opportunity'), before + 1, 'the units committed as one group');
+      }
+    });
+
+    const sqliteOnly = engine.name.startsWith('SQLite') ? undefined : 'PostgreSQL runs concurrent transactions side by side';
+    it('runs queued writes in order, each seeing the writes before it, answered only once committed (SQLite)', { skip: sqliteOnly }, async () => {
+      const order: string[] = [];
+      const first = store.transaction(async (uow) => {
+        await uow.put(opportunityKind, opportunity(1));
+        order.push('first ran');
+      });
+      const second = store.transaction(async (uow) => {
+        const seen = await uow.get(opportunityKind, ['Sandbox', opportunity(1).id]);
+        order.push('second ran');
+        return seen?.id;
+      });
+      void first.then(() => order.push('first answered'));
+      assert.equal(await second, opportunity(1).id, 'a later write sees an earlier one');
+      await first;
+      // Both ran inside one transaction before either was answered: answers wait for the group's COMMIT.
+      assert.deepEqual(order, ['first ran', 'second ran', 'first answered']);
+    });
+
+    it('never shows a read what a write has not committed yet', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let committed = false;
+      const writing = store
+        .transaction(async (uow) => {
+          await uow.put(opportunityKind, opportunity(1));
+          await held;
+        })
+        .then(() => {
+          committed = true;
+        });
+      // Let the write start (SQLite groups start in the turn after they are queued).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const reading = store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', opportunity(1).id]), { readOnly: true });
+      if (engine.name === 'SQLite in memory') {
+        // One connection: the read waits for the open write group, then sees its result.
+        release();
+        await writing;
+        assert.equal((await reading)?.id, opportunity(1).id);
+      } else {
+        // Its own connection: answered at once, from what is committed.
+        assert.equal(await reading, undefined);
+        assert.equal(committed, false);
+        release();
+        await writing;
+        assert.equal((await store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', opportunity(1).id]), { readOnly: true }))?.id, opportunity(1).id);
+      }
+    });
+
     it('refuses nested transactions and writes in read-only ones', async () => {
       await assert.rejects(
         store.transaction(() => store.transaction(async () => 1)),

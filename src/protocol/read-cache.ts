@@ -4,19 +4,23 @@
 // with every write of that kind, by this process or another sharing the database): a write of opportunities
 // leaves cached engagement answers alone.
 //
-// Entries are keyed by a digest of the *validated* input (operation, caller, canonical JSON of the input
-// projected onto the model), not by the body: unknown members and member order do not matter to the answer, so
-// padded or reordered requests share one small key instead of each holding its whole body. Validating before the
-// lookup costs ~2–4 µs more per hit than hashing the raw body (GetOpportunity 3.2 µs vs 1.6 µs, a filtered
-// ListOpportunities 6.5 µs vs 2.1 µs, measured in-process) — small next to the HTTP work of any request, and it
-// keeps invalid requests from ever reaching the cache. The cache is bounded by bytes and evicts the least
-// recently used answers first.
+// A short body (up to 256 characters: every Get and most Lists) is its own key, with the operation and the
+// caller: the same text always validates to the same input, and only answers of valid requests are stored, so a
+// hit can skip parsing the input against the model, canonical JSON and a digest (~8–10 µs of a ~75 µs hit).
+// Longer bodies are keyed by a digest of the *validated* input (operation, caller, canonical JSON of the input
+// projected onto the model): unknown members and member order do not matter to the answer, so padded or
+// reordered requests share one small key instead of each holding its whole body. A short body padded or
+// reordered is a key of its own, at most 256 characters, charged to the budget like every key. The cache is
+// bounded by bytes and evicts the least recently used answers first.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { UnitOfWorkStore } from '../store/unit-of-work.js';
 
 /** Bookkeeping charged per entry on top of its key and answer bytes (Map slot, entry object, Buffer header). */
 const ENTRY_OVERHEAD_BYTES = 160;
+
+/** Bodies up to this length key the cache as they are (a GetOpportunity body is ~50 characters). */
+const BODY_KEY_MAX_CHARS = 256;
 
 export const DEFAULT_READ_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -57,6 +61,15 @@ export class ReadCache {
   /** The cache key of a validated request: a digest of operation, caller and canonical projected input. */
   static key(operation: string, accountId: string, input: Record<string, unknown>): string {
     return createHash('sha256').update(`${operation}\n${accountId}\n${canonicalJson(input)}`).digest('base64');
+  }
+
+  /**
+   * The cache key of a short request body as received: operation, caller and the body text. Null for bodies
+   * longer than BODY_KEY_MAX_CHARS, which are keyed by their validated input instead. (Digests contain no
+   * newline, so the two kinds of key never collide.)
+   */
+  static bodyKey(operation: string, accountId: string, body: string): string | null {
+    return body.length > BODY_KEY_MAX_CHARS ? null : `${operation}\n${accountId}\n${body}`;
   }
 
   /** The current versions of `kinds`: read before a handler runs, compared on every hit. */

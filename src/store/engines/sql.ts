@@ -97,6 +97,8 @@ export class KindPlan {
   readonly fieldNames: string[];
   readonly keyWhere: (b: SqlBuilder, key: KeyValues) => string;
   readonly upsertSql: string;
+  /** SELECT doc by key (the key values are its parameters, in order). */
+  readonly getSql: string;
 
   constructor(
     readonly engine: EngineName,
@@ -112,6 +114,7 @@ export class KindPlan {
     const placeholders = cols.map((_, i) => (engine === 'sqlite' ? '?' : `$${i + 1}`));
     const keyCols = kind.key.map(snake);
     const updates = cols.filter((c) => !keyCols.includes(c)).map((c) => `${c} = excluded.${c}`);
+    this.getSql = `SELECT doc FROM ${this.table} WHERE ${keyCols.map((c, i) => `${c} = ${engine === 'sqlite' ? '?' : `$${i + 1}`}`).join(' AND ')}`;
     this.upsertSql = `INSERT INTO ${this.table} (${cols.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
   }
 
@@ -273,8 +276,8 @@ export class SqlUnitOfWork implements UnitOfWork {
 
   async get<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<D | undefined> {
     const plan = this.plans(asAny(kind));
-    const b = new SqlBuilder(this.engine);
-    const rows = await this.exec.all(`SELECT doc FROM ${plan.table} WHERE ${plan.keyWhere(b, key)}`, b.params);
+    if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
+    const rows = await this.exec.all(plan.getSql, key);
     return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.doc as string) as D);
   }
 

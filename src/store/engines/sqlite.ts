@@ -1,8 +1,19 @@
-// The unit-of-work store on SQLite (better-sqlite3, WAL). better-sqlite3 is synchronous, so an asynchronous
-// transaction is serialized by hand: an in-process FIFO mutex keeps two requests' transactions from
-// interleaving on the one connection, and BEGIN IMMEDIATE takes the file's write lock against other processes.
-// A busy lock is waited for asynchronously (never by blocking the event loop, which would stall the very
-// transaction holding the lock when it lives in this process).
+// The unit-of-work store on SQLite (better-sqlite3, WAL). better-sqlite3 is synchronous, and the store's
+// transactions are asynchronous functions, so this engine schedules them by hand:
+//
+// - Writes are committed in groups. A write transaction queues; once per event-loop turn (setImmediate, after
+//   the turn's I/O has queued every request that arrived) the queued units run one after another inside one
+//   BEGIN IMMEDIATE, each in its own SAVEPOINT: a unit that fails is rolled back to its savepoint alone, one
+//   COMMIT (one fsync under synchronous=FULL) makes the whole group durable, and only then is any unit answered
+//   (failures too: a refusal may rest on a neighbour's write). Units run in queue order, each seeing the
+//   writes of those before it, exactly as if they had committed one by one.
+// - Reads run on their own connections (file databases): a snapshot of what is committed, never a batch's
+//   uncommitted writes, without waiting for writes or their fsync. In memory there is one connection, so a
+//   read waits while a write group is open.
+// - BEGIN IMMEDIATE takes the file's write lock against other processes; a busy lock is waited for
+//   asynchronously (never by blocking the event loop, which would stall the very transaction holding the lock
+//   when it lives in this process).
+import { AsyncResource } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -45,13 +56,63 @@ function makeDirectory(dir: string): void {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A statement cache and an executor over one connection. */
+class Connection {
+  private readonly statements = new Map<string, Database.Statement>();
+  readonly exec: Executor;
+
+  constructor(readonly db: Database.Database) {
+    this.exec = {
+      all: async (sql, params) => this.statement(sql).all(...(params as SqlParam[])) as Row[],
+      run: async (sql, params) => this.statement(sql).run(...(params as SqlParam[])).changes,
+    };
+  }
+
+  /** Runs a statement without parameters, prepared once (BEGIN, COMMIT, SAVEPOINT…: no SQL parsed per call). */
+  command(sql: string): void {
+    this.statement(sql).run();
+  }
+
+  statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+/** A write transaction waiting for (or running in) a group commit. */
+interface WriteUnit {
+  run: (tx: TxContext) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** How a unit ended inside its group: settled only once the group's COMMIT is known. */
+type UnitOutcome = { unit: WriteUnit; ok: true; value: unknown } | { unit: WriteUnit; ok: false; error: unknown };
+
+/** Units per group at most, so that one group never holds the write lock for long. */
+const MAX_GROUP = 256;
+/** Read connections opened at most (file databases); more concurrent reads wait for one. */
+const MAX_READERS = 4;
+
 export class SqliteUnitOfWorkStore extends SqlStoreBase {
   readonly engine = 'sqlite' as const;
   readonly location: string;
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly mutex = new AsyncMutex();
-  private readonly exec: Executor;
+  private readonly writer: Connection;
+  /** Where read connections open; null in memory (one connection only). */
+  private readonly readerPath: string | null;
+  private readonly idleReaders: Connection[] = [];
+  private readersOpen = 0;
+  private readonly readerWaiters: ((reader: Connection) => void)[] = [];
+  /** Held by a write group while its transaction is open; in memory, also by each read. */
+  private readonly gate = new AsyncMutex();
+  private readonly queue: WriteUnit[] = [];
+  private groupScheduled = false;
+  private closed = false;
   private readonly busyTimeoutMs: number;
   private readonly dataVersion: Database.Statement;
   private readonly bumpCounter: Database.Statement;
@@ -90,10 +151,8 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
       throw err;
     }
     this.db.pragma('busy_timeout = 0');
-    this.exec = {
-      all: async (sql, params) => this.statement(sql).all(...(params as SqlParam[])) as Row[],
-      run: async (sql, params) => this.statement(sql).run(...(params as SqlParam[])).changes,
-    };
+    this.writer = new Connection(this.db);
+    this.readerPath = path === ':memory:' ? null : path;
     this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
     this.bumpCounter = this.db
       .prepare('INSERT INTO change_counters (kind, version) VALUES (?, 1) ON CONFLICT (kind) DO UPDATE SET version = version + 1 RETURNING version')
@@ -138,15 +197,6 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     }
   }
 
-  private statement(sql: string): Database.Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
-  }
-
   /** BEGIN IMMEDIATE, waiting for another process's write lock without blocking the event loop. */
   private async beginImmediate(): Promise<void> {
     const deadline = Date.now() + this.busyTimeoutMs;
@@ -161,33 +211,161 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     }
   }
 
-  protected async runTransaction<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>): Promise<T> {
-    await this.mutex.acquire();
+  protected runTransaction<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    // Writers are serialized by the file's write lock, so the outbox needs nothing more than a snapshot.
+    if (mode === 'read' || mode === 'outbox') return this.readerPath === null ? this.readInMemory(fn) : this.read(fn);
+    return new Promise<T>((resolve, reject) => {
+      // Run in the caller's async context (the nesting guard and anything else the caller carries).
+      this.queue.push({ run: AsyncResource.bind(fn) as (tx: TxContext) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduleGroup();
+    });
+  }
+
+  /** The next group starts once this turn's I/O is done, so that every write that arrived with it joins. */
+  private scheduleGroup(): void {
+    if (this.groupScheduled) return;
+    this.groupScheduled = true;
+    setImmediate(() => void this.commitGroup());
+  }
+
+  /** Runs the queued units in one transaction, a savepoint each, and settles them after its COMMIT. */
+  private async commitGroup(): Promise<void> {
+    await this.gate.acquire();
+    const outcomes: UnitOutcome[] = [];
+    const touched = new Set<string>();
     try {
-      const readOnly = mode === 'read' || mode === 'outbox';
-      // Writers are serialized by the file's write lock, so the outbox needs nothing more than a snapshot.
-      if (readOnly) this.db.exec('BEGIN');
-      else await this.beginImmediate();
-      const tx = this.context(this.exec, readOnly);
-      let result: T;
+      this.groupScheduled = false;
+      if (this.queue.length === 0) return;
       try {
-        result = await fn(tx);
-        for (const kind of tx.touched) this.counters.set(kind, this.bumpCounter.get(kind) as number);
+        await this.beginImmediate();
+      } catch (err) {
+        for (const unit of this.queue.splice(0, MAX_GROUP)) outcomes.push({ unit, ok: false, error: err });
+        return;
+      }
+      // Units queued while the group runs join it (a unit's own microtasks may queue none: no nesting).
+      while (this.queue.length > 0 && outcomes.length < MAX_GROUP) {
+        const unit = this.queue.shift()!;
+        try {
+          this.writer.command('SAVEPOINT unit');
+        } catch (err) {
+          outcomes.push({ unit, ok: false, error: err });
+          throw err;
+        }
+        const tx = this.context(this.writer.exec, false);
+        try {
+          const value = await unit.run(tx);
+          this.writer.command('RELEASE unit');
+          for (const kind of tx.touched) touched.add(kind);
+          outcomes.push({ unit, ok: true, value });
+        } catch (err) {
+          outcomes.push({ unit, ok: false, error: err });
+          if (this.db.inTransaction) {
+            this.db.exec('ROLLBACK TO unit');
+            this.writer.command('RELEASE unit');
+          } else {
+            // SQLite abandoned the whole transaction (disk full, I/O error): nothing of the group was written.
+            for (const o of outcomes) if (o.ok) Object.assign(o, { ok: false, error: err });
+            touched.clear();
+            return;
+          }
+        }
+      }
+      try {
+        for (const kind of touched) this.counters.set(kind, this.bumpCounter.get(kind) as number);
         this.db.exec('COMMIT');
       } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        try {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        } catch {
+          // The units are rejected below whatever the rollback says.
+        }
+        // Not committed: no unit is answered as if it had been (a refusal may rest on a neighbour's write too).
+        for (const o of outcomes) Object.assign(o, { ok: false, error: err });
+        touched.clear();
+        return;
+      }
+      // Keep planner statistics current as the data grows (cheap when nothing needs analysing).
+      this.commitsSinceOptimize += outcomes.length;
+      if (this.commitsSinceOptimize >= 10_000) {
+        this.commitsSinceOptimize = 0;
+        try {
+          this.db.pragma('optimize');
+        } catch {
+          // Statistics only: the group is committed whatever this says.
+        }
+      }
+    } catch (err) {
+      // A savepoint statement failed: the group is not committed.
+      try {
+        if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // Nothing more to undo: the connection refuses statements, and every unit is rejected below.
+      }
+      for (const o of outcomes) Object.assign(o, { ok: false, error: err });
+      touched.clear();
+    } finally {
+      this.gate.release();
+      if (this.queue.length > 0) this.scheduleGroup();
+      // Our own commit leaves data_version alone; the counters we just wrote are already known.
+      this.board.changed(touched);
+      for (const o of outcomes) {
+        if (o.ok) o.unit.resolve(o.value);
+        else o.unit.reject(o.error);
+      }
+    }
+  }
+
+  /** A snapshot read on a read connection of its own: never waits for writes or sees a group's uncommitted work. */
+  private async read<T>(fn: (tx: TxContext) => Promise<T>): Promise<T> {
+    const reader = this.idleReaders.pop() ?? (await this.takeReader());
+    try {
+      reader.command('BEGIN');
+      try {
+        return await fn(this.context(reader.exec, true));
+      } finally {
+        if (reader.db.inTransaction) reader.command('COMMIT');
+      }
+    } finally {
+      this.returnReader(reader);
+    }
+  }
+
+  private takeReader(): Promise<Connection> | Connection {
+    if (this.readersOpen < MAX_READERS) {
+      this.readersOpen++;
+      try {
+        const db = new Database(this.readerPath!);
+        db.pragma('busy_timeout = 0');
+        // A read connection never writes, whatever a caller attempts.
+        db.pragma('query_only = 1');
+        return new Connection(db);
+      } catch (err) {
+        this.readersOpen--;
         throw err;
       }
-      // Our own commit leaves data_version alone; the counters we just wrote are already known.
-      this.board.changed(tx.touched);
-      // Keep planner statistics current as the data grows (cheap when nothing needs analysing).
-      if (!readOnly && ++this.commitsSinceOptimize >= 10_000) {
-        this.commitsSinceOptimize = 0;
-        this.db.pragma('optimize');
+    }
+    return new Promise<Connection>((resolve) => this.readerWaiters.push(resolve));
+  }
+
+  private returnReader(reader: Connection): void {
+    const waiter = this.readerWaiters.shift();
+    if (waiter) waiter(reader);
+    else this.idleReaders.push(reader);
+  }
+
+  /** In memory every transaction shares the one connection: a read waits while a write group is open. */
+  private async readInMemory<T>(fn: (tx: TxContext) => Promise<T>): Promise<T> {
+    await this.gate.acquire();
+    try {
+      this.writer.command('BEGIN');
+      try {
+        return await fn(this.context(this.writer.exec, true));
+      } finally {
+        if (this.db.inTransaction) this.writer.command('COMMIT');
       }
-      return result;
     } finally {
-      this.mutex.release();
+      this.gate.release();
     }
   }
 
@@ -224,11 +402,20 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
 
   async close(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
-    await this.mutex.acquire();
+    // Queued writes still commit (they were asked for before the close); then no new ones are taken.
+    while (this.queue.length > 0 || this.groupScheduled) await this.gate.acquire().then(() => this.gate.release()).then(() => new Promise<void>((r) => setImmediate(r)));
+    this.closed = true;
+    await this.gate.acquire();
     try {
+      // Reads in flight finish first: each read connection closes as it comes back.
+      while (this.readersOpen > 0) {
+        const reader = this.idleReaders.pop() ?? (await new Promise<Connection>((resolve) => this.readerWaiters.push(resolve)));
+        reader.db.close();
+        this.readersOpen--;
+      }
       if (this.db.open) this.db.close();
     } finally {
-      this.mutex.release();
+      this.gate.release();
     }
   }
 }
