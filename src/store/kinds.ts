@@ -18,6 +18,10 @@ import { recordKind, type TaskRecord } from './unit-of-work.js';
 
 const ms = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
 
+const DAY_MS = 86_400_000;
+/** What every opportunity list fixes: the caller's visible opportunities of one catalog. */
+const LISTED = ['accountId', 'catalog', 'visible'] as const;
+
 /** Opportunity ids compare by number (`O999` before `O1000`). */
 export const opportunityIdOrder = (id: string): string => id.slice(1).padStart(20, '0');
 
@@ -53,6 +57,12 @@ export const opportunityKind = recordKind<OpportunityRecord>()({
     ['accountId', 'catalog', 'visible', 'reviewStatus', 'lastModifiedDate'],
     ['accountId', 'catalog', 'visible', 'customerCompanyName', 'lastModifiedDate'],
     // Identifier lookups use the key (catalog, id).
+  ],
+  // A date range sorted by a field that follows it (modified after created, ids handed out in creation order):
+  // day buckets of the range. Ranges and sorts that are independent walk the sort's index (sql.ts).
+  grids: [
+    { prefix: LISTED, range: 'createdDate', width: DAY_MS, sorts: ['lastModifiedDate', 'idOrder'] },
+    { prefix: LISTED, range: 'lastModifiedDate', width: DAY_MS, sorts: ['createdDate', 'idOrder'] },
   ],
   scope: { account: 'accountId', catalog: 'catalog' },
 });

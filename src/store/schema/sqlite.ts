@@ -332,6 +332,16 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX rec_task_ix_5f0713c9a7 ON rec_task (account_id, catalog, type, failed_count, id);
     `,
   },
+  {
+    version: 8,
+    description: 'opportunity grids: a date range sorted by a related field reads day buckets (kinds.ts, Grid)',
+    sql: `
+      CREATE INDEX rec_opportunity_ix_60291c4b9a ON rec_opportunity (account_id, catalog, visible, (created_date / 86400000), last_modified_date, id, created_date);
+      CREATE INDEX rec_opportunity_ix_45746b0274 ON rec_opportunity (account_id, catalog, visible, (created_date / 86400000), id_order, id, created_date);
+      CREATE INDEX rec_opportunity_ix_771591a973 ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), created_date, id, last_modified_date);
+      CREATE INDEX rec_opportunity_ix_e5682fa900 ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), id_order, id, last_modified_date);
+    `,
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1]!.version;
