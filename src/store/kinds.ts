@@ -21,6 +21,8 @@ const ms = (iso: string | undefined): number | undefined => (iso === undefined ?
 const DAY_MS = 86_400_000;
 /** What every opportunity list fixes: the caller's visible opportunities of one catalog. */
 const LISTED = ['accountId', 'catalog', 'visible'] as const;
+/** What ListOpportunities filters on besides (identifiers are the key). */
+const LIST_FILTERS = ['stage', 'reviewStatus', 'customerCompanyName', 'lastModifiedDate', 'createdDate', 'targetCloseDate'] as const;
 
 /** Opportunity ids compare by number (`O999` before `O1000`). */
 export const opportunityIdOrder = (id: string): string => id.slice(1).padStart(20, '0');
@@ -58,11 +60,11 @@ export const opportunityKind = recordKind<OpportunityRecord>()({
     ['accountId', 'catalog', 'visible', 'customerCompanyName', 'lastModifiedDate'],
     // Identifier lookups use the key (catalog, id).
   ],
-  // A date range sorted by a field that follows it (modified after created, ids handed out in creation order):
-  // day buckets of the range. Ranges and sorts that are independent walk the sort's index (sql.ts).
+  // A date range sorted by another field (CreatedDate in a year, newest change first): day buckets of the range,
+  // every list filter checked in the grid index. A TargetCloseDate range is counted, then sorted or walked (sql.ts).
   grids: [
-    { prefix: LISTED, range: 'createdDate', width: DAY_MS, sorts: ['lastModifiedDate', 'idOrder'] },
-    { prefix: LISTED, range: 'lastModifiedDate', width: DAY_MS, sorts: ['createdDate', 'idOrder'] },
+    { prefix: LISTED, range: 'createdDate', width: DAY_MS, sorts: ['lastModifiedDate', 'idOrder', 'customerCompanyName', 'targetCloseDate'], covers: LIST_FILTERS },
+    { prefix: LISTED, range: 'lastModifiedDate', width: DAY_MS, sorts: ['createdDate', 'idOrder', 'customerCompanyName', 'targetCloseDate'], covers: LIST_FILTERS },
   ],
   scope: { account: 'accountId', catalog: 'catalog' },
 });

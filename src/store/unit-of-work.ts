@@ -58,6 +58,8 @@ export interface Grid<K extends string = string> {
   readonly range: K;
   readonly width: number;
   readonly sorts: readonly K[];
+  /** Other fields lists filter on, appended to each grid index so that every filter is checked in the index. */
+  readonly covers?: readonly K[];
 }
 
 /**

@@ -61,11 +61,14 @@ export const bucketSql = (grid: Grid): string => `(${snake(grid.range)} / ${grid
 
 /**
  * Index columns of a grid for one of its sorts: the prefix, the bucket, the sort field, the key fields not listed
- * (keyset tie-breaker), and the range field itself (its range is checked in the index, never in the table).
+ * (keyset tie-breaker), then the range field itself and the covered fields (their conditions are checked in the
+ * index, never in the table).
  */
 export function gridIndexColumns(kind: AnyKind, grid: Grid, sort: string): string[] {
   const keys = kind.key.filter((k) => !grid.prefix.includes(k) && k !== sort);
-  return [...grid.prefix.map(snake), bucketSql(grid), snake(sort), ...keys.map(snake), snake(grid.range)];
+  const listed = new Set<string>([...grid.prefix, sort, ...keys, grid.range]);
+  const covered = (grid.covers ?? []).filter((f) => !listed.has(f));
+  return [...grid.prefix.map(snake), bucketSql(grid), snake(sort), ...keys.map(snake), snake(grid.range), ...covered.map(snake)];
 }
 
 /** Every secondary index of a kind: the declared ones, then one per grid and sort. */
@@ -362,9 +365,11 @@ export class SqlUnitOfWork implements UnitOfWork {
     const plan = this.plans(asAny(kind));
     const q = query as unknown as Query<Fields<never>>;
     const grid = q.limit <= GRID_MAX_LIMIT ? plan.gridFor(q) : undefined;
-    if (grid) return this.gridQuery<D>(plan, q, grid);
+    if (grid && !(await this.fewBesidesRange(plan, q, grid.grid))) return this.gridQuery<D>(plan, q, grid);
+    // With few records besides the range, their index is walked (or sorted) and the range checked on each.
+    const hidden = grid ? new Set([grid.grid.range]) : await this.walkSortIndex(plan, q);
     const b = new SqlBuilder(this.engine);
-    const { sql: conditions, fixed } = plan.where(b, q.where, await this.walkSortIndex(plan, q));
+    const { sql: conditions, fixed } = plan.where(b, q.where, hidden);
     const order = plan.order(q, fixed);
     const desc = q.sort?.order === 'desc';
     if (q.after !== undefined && order.length > 0) {
@@ -461,6 +466,22 @@ export class SqlUnitOfWork implements UnitOfWork {
     const items = rows.slice(0, q.limit).map((r) => JSON.parse(r.doc as string) as D);
     if (rows.length <= q.limit) return { items };
     return { items, next: plan.cursorOf(items[items.length - 1], order) };
+  }
+
+  /**
+   * Whether the query's other filters (a rare stage, a few companies or identifiers) leave so few records that
+   * walking their own index is cheaper than probing every bucket of the grid for them: counted up to a bound.
+   */
+  private async fewBesidesRange(plan: KindPlan, q: Query<Fields<never>>, grid: Grid): Promise<boolean> {
+    const others = Object.keys(q.where ?? {}).filter((f) => !grid.prefix.includes(f) && f !== grid.range && f !== q.sort?.by);
+    if (others.length === 0) return false;
+    const b = new SqlBuilder(this.engine);
+    const { sql } = plan.where(b, pick(q.where, [...grid.prefix, ...others]));
+    const rows = await this.exec.all(
+      `SELECT CAST(count(*) AS INTEGER) AS n FROM (SELECT 1 FROM ${plan.table} WHERE ${sql.join(' AND ')} LIMIT ${b.p(WIDE_RANGE_ROWS)}) AS bounded`,
+      b.params,
+    );
+    return Number(rows[0]!.n) < WIDE_RANGE_ROWS;
   }
 
   /**
