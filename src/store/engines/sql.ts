@@ -322,6 +322,12 @@ const WIDE_RANGE_ROWS = 2000;
  */
 const GRID_MAX_LIMIT = 200;
 
+/**
+ * Below how many records matching a query's other filters (a rare stage) their index is walked rather than the
+ * grid: the walk reads at most this many rows; the grid would probe every bucket past the records they exclude.
+ */
+const FEW_BESIDES_RANGE = 10_000;
+
 export class SqlUnitOfWork implements UnitOfWork {
   private eventsAppended = false;
 
@@ -478,10 +484,10 @@ export class SqlUnitOfWork implements UnitOfWork {
     const b = new SqlBuilder(this.engine);
     const { sql } = plan.where(b, pick(q.where, [...grid.prefix, ...others]));
     const rows = await this.exec.all(
-      `SELECT CAST(count(*) AS INTEGER) AS n FROM (SELECT 1 FROM ${plan.table} WHERE ${sql.join(' AND ')} LIMIT ${b.p(WIDE_RANGE_ROWS)}) AS bounded`,
+      `SELECT CAST(count(*) AS INTEGER) AS n FROM (SELECT 1 FROM ${plan.table} WHERE ${sql.join(' AND ')} LIMIT ${b.p(FEW_BESIDES_RANGE)}) AS bounded`,
       b.params,
     );
-    return Number(rows[0]!.n) < WIDE_RANGE_ROWS;
+    return Number(rows[0]!.n) < FEW_BESIDES_RANGE;
   }
 
   /**
