@@ -449,12 +449,15 @@ export class SqlUnitOfWork implements UnitOfWork {
     const b1 = new SqlBuilder(this.engine);
     const buckets = `SELECT (SELECT min(${bucket}) FROM ${t} WHERE ${span(b1)}) UNION ALL SELECT v + 1 FROM buckets WHERE v < (SELECT max(${bucket}) FROM ${t} WHERE ${span(b1)})`;
     const probes = order.map((f, i) => `(SELECT ${snake(f)} FROM ${t}${indexed} WHERE ${inBucket(b1, { sql: 'buckets.v' })} ORDER BY ${orderBy} LIMIT 1) AS o${i}`);
-    const tops = await this.exec.all(
-      `WITH RECURSIVE buckets(v) AS (${buckets}) ` +
-        `SELECT v FROM (SELECT v, ${probes.join(', ')} FROM buckets WHERE v IS NOT NULL) AS tops WHERE o0 IS NOT NULL ` +
-        `ORDER BY ${order.map((_, i) => `o${i}${dir}`).join(', ')} LIMIT ${b1.p(want)}`,
-      b1.params,
-    );
+    // Empty buckets sort last and are dropped here (a filter on o0 in SQL would run its probe again).
+    const tops = (
+      await this.exec.all(
+        `WITH RECURSIVE buckets(v) AS (${buckets}) ` +
+          `SELECT v, o0 FROM (SELECT v, ${probes.join(', ')} FROM buckets WHERE v IS NOT NULL) AS tops ` +
+          `ORDER BY ${order.map((_, i) => `o${i}${dir} NULLS LAST`).join(', ')} LIMIT ${b1.p(want)}`,
+        b1.params,
+      )
+    ).filter((row) => row.o0 !== null);
     if (tops.length === 0) return { items: [] };
 
     const b2 = new SqlBuilder(this.engine);
