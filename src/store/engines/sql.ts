@@ -371,9 +371,8 @@ export class SqlUnitOfWork implements UnitOfWork {
     const plan = this.plans(asAny(kind));
     const q = query as unknown as Query<Fields<never>>;
     const grid = q.limit <= GRID_MAX_LIMIT ? plan.gridFor(q) : undefined;
-    if (grid && !(await this.fewBesidesRange(plan, q, grid.grid))) return this.gridQuery<D>(plan, q, grid);
-    // With few records besides the range, their index is walked (or sorted) and the range checked on each.
-    const hidden = grid ? new Set([grid.grid.range]) : await this.walkSortIndex(plan, q);
+    const hidden = grid ? await this.gridOrNot(plan, q, grid.grid) : await this.walkSortIndex(plan, q);
+    if (hidden === 'grid') return this.gridQuery<D>(plan, q, grid!);
     const b = new SqlBuilder(this.engine);
     const { sql: conditions, fixed } = plan.where(b, q.where, hidden);
     const order = plan.order(q, fixed);
@@ -478,19 +477,28 @@ export class SqlUnitOfWork implements UnitOfWork {
   }
 
   /**
-   * Whether the query's other filters (a rare stage, a few companies or identifiers) leave so few records that
-   * walking their own index is cheaper than probing every bucket of the grid for them: counted up to a bound.
+   * Whether a query a grid could answer is better answered otherwise, from capped counts (each through an index
+   * that holds its conditions): a range of fewer than 2,000 records is read through its index and sorted (the
+   * other filters hidden, so that no other index is chosen); other filters (a rare stage, a few companies) that
+   * leave fewer than 10,000 records are walked through their index, the range checked on each row (the grid would
+   * probe every bucket past the records they exclude); otherwise the grid. Returns the fields to hide, or 'grid'.
    */
-  private async fewBesidesRange(plan: KindPlan, q: Query<Fields<never>>, grid: Grid): Promise<boolean> {
-    const others = Object.keys(q.where ?? {}).filter((f) => !grid.prefix.includes(f) && f !== grid.range && f !== q.sort?.by);
-    if (others.length === 0) return false;
-    const b = new SqlBuilder(this.engine);
-    const { sql } = plan.where(b, pick(q.where, [...grid.prefix, ...others]));
-    const rows = await this.exec.all(
-      `SELECT CAST(count(*) AS INTEGER) AS n FROM (SELECT 1 FROM ${plan.table} WHERE ${sql.join(' AND ')} LIMIT ${b.p(FEW_BESIDES_RANGE)}) AS bounded`,
-      b.params,
-    );
-    return Number(rows[0]!.n) < FEW_BESIDES_RANGE;
+  private async gridOrNot(plan: KindPlan, q: Query<Fields<never>>, grid: Grid): Promise<ReadonlySet<string> | 'grid'> {
+    const fields = Object.keys(q.where ?? {});
+    const count = async (names: readonly string[], bound: number) => {
+      const b = new SqlBuilder(this.engine);
+      const { sql } = plan.where(b, pick(q.where, names));
+      const rows = await this.exec.all(
+        `SELECT CAST(count(*) AS INTEGER) AS n FROM (SELECT 1 FROM ${plan.table} WHERE ${sql.join(' AND ')} LIMIT ${b.p(bound)}) AS bounded`,
+        b.params,
+      );
+      return Number(rows[0]!.n);
+    };
+    const scope = [...grid.prefix, grid.range];
+    if ((await count(scope, WIDE_RANGE_ROWS)) < WIDE_RANGE_ROWS) return new Set(fields.filter((f) => !scope.includes(f)));
+    const others = fields.filter((f) => !scope.includes(f) && f !== q.sort?.by);
+    if (others.length > 0 && (await count([...grid.prefix, ...others], FEW_BESIDES_RANGE)) < FEW_BESIDES_RANGE) return new Set([grid.range]);
+    return 'grid';
   }
 
   /**
