@@ -395,7 +395,7 @@ export class SqlUnitOfWork implements UnitOfWork {
 
   /**
    * A page through a grid (see `Grid`), in two statements whatever the number of records:
-   *  1. the buckets of the range are enumerated by a skip scan (one index seek each), and each bucket's best
+   *  1. the buckets of the range are counted from its first to its last (two seeks), and each bucket's best
    *     matching record (in the page's order, after the cursor) is found by one seek into its grid index; the
    *     `limit + 1` buckets whose best records come first are kept;
    *  2. the best records of each kept bucket are read (index entries only: `limit + 1` of the first bucket, one
