@@ -18,6 +18,12 @@ import { recordKind, type TaskRecord } from './unit-of-work.js';
 
 const ms = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
 
+const DAY_MS = 86_400_000;
+/** What every opportunity list fixes: the caller's visible opportunities of one catalog. */
+const LISTED = ['accountId', 'catalog', 'visible'] as const;
+/** What ListOpportunities filters on besides (identifiers are the key). */
+const LIST_FILTERS = ['stage', 'reviewStatus', 'customerCompanyName', 'lastModifiedDate', 'createdDate', 'targetCloseDate'] as const;
+
 /** Opportunity ids compare by number (`O999` before `O1000`). */
 export const opportunityIdOrder = (id: string): string => id.slice(1).padStart(20, '0');
 
@@ -53,6 +59,12 @@ export const opportunityKind = recordKind<OpportunityRecord>()({
     ['accountId', 'catalog', 'visible', 'reviewStatus', 'lastModifiedDate'],
     ['accountId', 'catalog', 'visible', 'customerCompanyName', 'lastModifiedDate'],
     // Identifier lookups use the key (catalog, id).
+  ],
+  // A date range sorted by another field (CreatedDate in a year, newest change first): day buckets of the range,
+  // every list filter checked in the grid index. A TargetCloseDate range is counted, then sorted or walked (sql.ts).
+  grids: [
+    { prefix: LISTED, range: 'createdDate', width: DAY_MS, sorts: ['lastModifiedDate', 'idOrder', 'customerCompanyName', 'targetCloseDate'], covers: LIST_FILTERS },
+    { prefix: LISTED, range: 'lastModifiedDate', width: DAY_MS, sorts: ['createdDate', 'idOrder', 'customerCompanyName', 'targetCloseDate'], covers: LIST_FILTERS },
   ],
   scope: { account: 'accountId', catalog: 'catalog' },
 });

@@ -35,8 +35,31 @@ export interface RecordKind<Doc, F extends Fields<Doc> = Fields<Doc>> {
    * The engines append the key fields not already listed, so a keyset page is one index range scan.
    */
   readonly indexes: readonly (readonly (keyof F & string)[])[];
+  /**
+   * Ranges a list may filter on while sorting by another field (see `Grid`): each grid adds one index per sort.
+   */
+  readonly grids?: readonly Grid<keyof F & string>[];
   /** Fields that scope a record to an account and a catalog, for partial resets. */
   readonly scope: { readonly account?: keyof F & string; readonly catalog?: keyof F & string };
+}
+
+/**
+ * A wide range on one field with the page sorted by another (CreatedDate in a year, newest change first) is
+ * answered by no single B-tree when the two are correlated: walking the sort's index passes every record outside
+ * the range (half the account), and reading the range's index sorts every match. A grid cuts the range field into
+ * buckets of `width` (integer division) and indexes (prefix, bucket, sort field, key, range field) for each of
+ * `sorts`: a page is then the best few records of the best few buckets, a few index seeks per bucket whatever the
+ * number of records.
+ */
+export interface Grid<K extends string = string> {
+  /** Fields the queries fix to one value (account, catalog…), in index order. */
+  readonly prefix: readonly K[];
+  /** An int or timestamp field. */
+  readonly range: K;
+  readonly width: number;
+  readonly sorts: readonly K[];
+  /** Other fields lists filter on, appended to each grid index so that every filter is checked in the index. */
+  readonly covers?: readonly K[];
 }
 
 /**

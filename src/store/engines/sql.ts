@@ -9,6 +9,7 @@ import {
   type FieldSpec,
   type FieldValue,
   type Fields,
+  type Grid,
   type IdempotencyRecord,
   type IdempotencyScope,
   type KeyValues,
@@ -55,6 +56,26 @@ export function indexName(kind: AnyKind, columns: readonly string[]): string {
   return `${tableOf(kind)}_ix_${digest}`;
 }
 
+/** The SQL of a grid's bucket: the range field divided by the width (integer division on both engines). */
+export const bucketSql = (grid: Grid): string => `(${snake(grid.range)} / ${grid.width})`;
+
+/**
+ * Index columns of a grid for one of its sorts: the prefix, the bucket, the sort field, the key fields not listed
+ * (keyset tie-breaker), then the range field itself and the covered fields (their conditions are checked in the
+ * index, never in the table).
+ */
+export function gridIndexColumns(kind: AnyKind, grid: Grid, sort: string): string[] {
+  const keys = kind.key.filter((k) => !grid.prefix.includes(k) && k !== sort);
+  const listed = new Set<string>([...grid.prefix, sort, ...keys, grid.range]);
+  const covered = (grid.covers ?? []).filter((f) => !listed.has(f));
+  return [...grid.prefix.map(snake), bucketSql(grid), snake(sort), ...keys.map(snake), snake(grid.range), ...covered.map(snake)];
+}
+
+/** Every secondary index of a kind: the declared ones, then one per grid and sort. */
+export function allIndexColumns(kind: AnyKind): string[][] {
+  return [...kind.indexes.map((declared) => indexColumns(kind, declared)), ...(kind.grids ?? []).flatMap((g) => g.sorts.map((s) => gridIndexColumns(kind, g, s)))];
+}
+
 function columnType(engine: EngineName, field: AnyField): string {
   if (engine === 'sqlite') return field.type === 'text' ? 'TEXT' : 'INTEGER';
   // "C" collation: byte order, as SQLite's BINARY, so both engines sort and page identically.
@@ -71,8 +92,7 @@ export function renderKind(engine: EngineName, kind: AnyKind): string[] {
   const ddl = [
     `CREATE TABLE ${table} (${columns.join(', ')}, doc ${docType} NOT NULL, PRIMARY KEY (${kind.key.map(snake).join(', ')}))`,
   ];
-  for (const declared of kind.indexes) {
-    const cols = indexColumns(kind, declared);
+  for (const cols of allIndexColumns(kind)) {
     ddl.push(`CREATE INDEX ${indexName(kind, cols)} ON ${table} (${cols.join(', ')})`);
   }
   return ddl;
@@ -212,6 +232,39 @@ export class KindPlan {
     return { sql, fixed };
   }
 
+  /**
+   * The grid that answers a query, if any: its range field bounded (not the sort), its prefix fixed to one value,
+   * sorted by one of its sorts. With the bucket bounds of an integer range (the bucket of each end).
+   */
+  gridFor(query: Query<Fields<never>>): GridUse | undefined {
+    const by = query.sort?.by;
+    const where = (query.where ?? {}) as Record<string, Condition<FieldValue> | undefined>;
+    if (by === undefined) return undefined;
+    const isValue = (c: unknown) => (typeof c !== 'object' && c !== undefined && c !== null) || (Array.isArray(c) && c.length === 1);
+    for (const grid of this.kind.grids ?? []) {
+      if (grid.range === by || !grid.sorts.includes(by) || !grid.prefix.every((f) => isValue(where[f]))) continue;
+      const range = where[grid.range];
+      if (typeof range !== 'object' || range === null || Array.isArray(range)) continue;
+      const r = range as Record<string, unknown>;
+      if (Object.keys(r).some((op) => !['gt', 'gte', 'lt', 'lte'].includes(op) && r[op] !== undefined)) continue;
+      if (!['gt', 'gte', 'lt', 'lte'].some((op) => r[op] !== undefined)) continue;
+      const bucket = (op: string): number | undefined | null => {
+        const v = r[op];
+        if (v === undefined) return undefined;
+        // Integer division truncates toward zero on both engines, as BigInt division does.
+        return typeof v === 'number' && Number.isSafeInteger(v) ? Number(BigInt(v) / BigInt(grid.width)) : null;
+      };
+      const lows = [bucket('gt'), bucket('gte')];
+      const highs = [bucket('lt'), bucket('lte')];
+      if ([...lows, ...highs].includes(null)) continue;
+      const defined = (xs: (number | undefined | null)[]) => xs.filter((x): x is number => typeof x === 'number');
+      const low = defined(lows).length ? Math.max(...defined(lows)) : undefined;
+      const high = defined(highs).length ? Math.min(...defined(highs)) : undefined;
+      return { grid, ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}) };
+    }
+    return undefined;
+  }
+
   /** The sort order: the sort field, then the key fields not fixed by the filter (unique tie-breaker). */
   order(query: Query<Fields<never>>, fixed: ReadonlySet<string>): string[] {
     const by = query.sort?.by;
@@ -242,6 +295,13 @@ export class KindPlan {
   }
 }
 
+/** A grid chosen for a query, with the buckets its range condition covers. */
+export interface GridUse {
+  readonly grid: Grid;
+  readonly low?: number;
+  readonly high?: number;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The unit of work, on any executor
 
@@ -258,6 +318,18 @@ export interface EngineHooks {
  * range's matches are spread along the sort order.
  */
 const WIDE_RANGE_ROWS = 2000;
+
+/**
+ * The largest page a grid answers: its second step reads up to (limit + 1)² index entries. Larger pages (internal
+ * bulk reads) read that many records anyway and take the planner's path.
+ */
+const GRID_MAX_LIMIT = 200;
+
+/**
+ * Below how many records matching a query's other filters (a rare stage) their index is walked rather than the
+ * grid: the walk reads at most this many rows; the grid would probe every bucket past the records they exclude.
+ */
+const FEW_BESIDES_RANGE = 10_000;
 
 export class SqlUnitOfWork implements UnitOfWork {
   private eventsAppended = false;
@@ -301,8 +373,11 @@ export class SqlUnitOfWork implements UnitOfWork {
     if (!Number.isInteger(query.limit) || query.limit < 1) throw new Error('query limit must be a positive integer');
     const plan = this.plans(asAny(kind));
     const q = query as unknown as Query<Fields<never>>;
+    const grid = q.limit <= GRID_MAX_LIMIT ? plan.gridFor(q) : undefined;
+    const hidden = grid ? await this.gridOrNot(plan, q, grid.grid) : await this.walkSortIndex(plan, q);
+    if (hidden === 'grid') return this.gridQuery<D>(plan, q, grid!);
     const b = new SqlBuilder(this.engine);
-    const { sql: conditions, fixed } = plan.where(b, q.where, await this.walkSortIndex(plan, q));
+    const { sql: conditions, fixed } = plan.where(b, q.where, hidden);
     const order = plan.order(q, fixed);
     const desc = q.sort?.order === 'desc';
     if (q.after !== undefined && order.length > 0) {
@@ -319,6 +394,114 @@ export class SqlUnitOfWork implements UnitOfWork {
     const items = rows.slice(0, query.limit).map((r) => JSON.parse(r.doc as string) as D);
     if (rows.length <= query.limit || order.length === 0) return { items };
     return { items, next: plan.cursorOf(items[items.length - 1], order) };
+  }
+
+  /**
+   * A page through a grid (see `Grid`), in two statements whatever the number of records:
+   *  1. the buckets of the range are counted from its first to its last (two seeks), and each bucket's best
+   *     matching record (in the page's order, after the cursor) is found by one seek into its grid index; the
+   *     `limit + 1` buckets whose best records come first are kept;
+   *  2. the best records of each kept bucket are read (index entries only: `limit + 1` of the first bucket, one
+   *     fewer of each next), merged, and the first `limit + 1` fetched. The page is exact: a record among the first
+   *     `limit + 1` lies in a bucket whose best record is at least as good, so no more than `limit` buckets come
+   *     before its bucket; each of those holds a better record, so the i-th kept bucket (from 0) contributes at
+   *     most `limit + 1 - i`.
+   * Only the prefix, the bucket, the sort and the cursor are offered to the planner; other conditions are checked
+   * on each entry (a bucketed range field is in the index), so no other index is chosen.
+   */
+  private async gridQuery<D>(plan: KindPlan, q: Query<Fields<never>>, use: GridUse): Promise<Page<D>> {
+    const { grid } = use;
+    const by = q.sort!.by;
+    const desc = q.sort?.order === 'desc';
+    const dir = desc ? ' DESC' : '';
+    const t = plan.table;
+    const bucket = bucketSql(grid);
+    const open = new Set<string>([...grid.prefix, by]);
+    const hidden = new Set(Object.keys(q.where ?? {}).filter((f) => !open.has(f)));
+    const fixed = plan.where(new SqlBuilder(this.engine), q.where, hidden).fixed;
+    const order = plan.order(q, fixed);
+    const cursor = q.after === undefined ? undefined : plan.decodeCursor(q.after, order);
+    const orderBy = order.map((f) => `${snake(f)}${dir}`).join(', ');
+    // SQLite is told the grid index of this sort; PostgreSQL finds it (nothing else is offered).
+    const indexed = this.engine === 'sqlite' ? ` INDEXED BY ${indexName(asAny(plan.kind), gridIndexColumns(plan.kind, grid, by))}` : '';
+    // Every statement below adds its parameters in text order (SQLite's placeholders are positional).
+    /** Where the range's records are: the prefix, the range (checked in the index) and its buckets. */
+    const span = (b: SqlBuilder): string => {
+      const sql = plan.where(b, pick(q.where, [...grid.prefix, grid.range]), hidden).sql;
+      if (use.low !== undefined) sql.push(`${bucket} >= ${b.p(use.low)}`);
+      if (use.high !== undefined) sql.push(`${bucket} <= ${b.p(use.high)}`);
+      return sql.join(' AND ');
+    };
+    /** Every condition of the query and the cursor, in one bucket. */
+    const inBucket = (b: SqlBuilder, is: { sql: string } | { value: FieldValue }): string => {
+      const sql = plan.where(b, q.where, hidden).sql;
+      sql.push(`${bucket} = ${'sql' in is ? is.sql : b.p(is.value)}`);
+      if (cursor !== undefined) {
+        const cols = order.map(snake);
+        const lhs = cols.length === 1 ? cols[0]! : `(${cols.join(', ')})`;
+        const rhs = cursor.length === 1 ? b.p(cursor[0]!) : `(${cursor.map((v) => b.p(v)).join(', ')})`;
+        sql.push(`${lhs} ${desc ? '<' : '>'} ${rhs}`);
+      }
+      return sql.join(' AND ');
+    };
+    const want = q.limit + 1;
+
+    // The buckets: counted from the first holding the range's records to the last (two seeks); a bucket without
+    // records costs one seek below.
+    const b1 = new SqlBuilder(this.engine);
+    const buckets = `SELECT (SELECT min(${bucket}) FROM ${t} WHERE ${span(b1)}) UNION ALL SELECT v + 1 FROM buckets WHERE v < (SELECT max(${bucket}) FROM ${t} WHERE ${span(b1)})`;
+    const probes = order.map((f, i) => `(SELECT ${snake(f)} FROM ${t}${indexed} WHERE ${inBucket(b1, { sql: 'buckets.v' })} ORDER BY ${orderBy} LIMIT 1) AS o${i}`);
+    // Empty buckets sort last and are dropped here (a filter on o0 in SQL would run its probe again).
+    const tops = (
+      await this.exec.all(
+        `WITH RECURSIVE buckets(v) AS (${buckets}) ` +
+          `SELECT v, o0 FROM (SELECT v, ${probes.join(', ')} FROM buckets WHERE v IS NOT NULL) AS tops ` +
+          `ORDER BY ${order.map((_, i) => `o${i}${dir} NULLS LAST`).join(', ')} LIMIT ${b1.p(want)}`,
+        b1.params,
+      )
+    ).filter((row) => row.o0 !== null);
+    if (tops.length === 0) return { items: [] };
+
+    const b2 = new SqlBuilder(this.engine);
+    const keyCols = plan.kind.key.map(snake);
+    const select = [...keyCols.map((c, i) => `${c} AS k${i}`), ...order.map((f, i) => `${snake(f)} AS o${i}`)].join(', ');
+    const parts = tops.map(
+      (row, i) => `SELECT * FROM (SELECT ${select} FROM ${t}${indexed} WHERE ${inBucket(b2, { value: row.v as FieldValue })} ORDER BY ${orderBy} LIMIT ${b2.p(want - i)}) AS s${i}`,
+    );
+    const merged = order.map((_, i) => `o${i}${dir}`).join(', ');
+    const rows = await this.exec.all(
+      `SELECT (SELECT doc FROM ${t} WHERE ${keyCols.map((c, i) => `${t}.${c} = top.k${i}`).join(' AND ')}) AS doc ` +
+        `FROM (SELECT * FROM (${parts.join(' UNION ALL ')}) AS u ORDER BY ${merged} LIMIT ${b2.p(want)}) AS top ORDER BY ${merged}`,
+      b2.params,
+    );
+    const items = rows.slice(0, q.limit).map((r) => JSON.parse(r.doc as string) as D);
+    if (rows.length <= q.limit) return { items };
+    return { items, next: plan.cursorOf(items[items.length - 1], order) };
+  }
+
+  /**
+   * Whether a query a grid could answer is better answered otherwise, from capped counts (each through an index
+   * that holds its conditions): a range of fewer than 2,000 records is read through its index and sorted (the
+   * other filters hidden, so that no other index is chosen); other filters (a rare stage, a few companies) that
+   * leave fewer than 10,000 records are walked through their index, the range checked on each row (the grid would
+   * probe every bucket past the records they exclude); otherwise the grid. Returns the fields to hide, or 'grid'.
+   */
+  private async gridOrNot(plan: KindPlan, q: Query<Fields<never>>, grid: Grid): Promise<ReadonlySet<string> | 'grid'> {
+    const fields = Object.keys(q.where ?? {});
+    const count = async (names: readonly string[], bound: number) => {
+      const b = new SqlBuilder(this.engine);
+      const { sql } = plan.where(b, pick(q.where, names));
+      const rows = await this.exec.all(
+        `SELECT CAST(count(*) AS INTEGER) AS n FROM (SELECT 1 FROM ${plan.table} WHERE ${sql.join(' AND ')} LIMIT ${b.p(bound)}) AS bounded`,
+        b.params,
+      );
+      return Number(rows[0]!.n);
+    };
+    const scope = [...grid.prefix, grid.range];
+    if ((await count(scope, WIDE_RANGE_ROWS)) < WIDE_RANGE_ROWS) return new Set(fields.filter((f) => !scope.includes(f)));
+    const others = fields.filter((f) => !scope.includes(f) && f !== q.sort?.by);
+    if (others.length > 0 && (await count([...grid.prefix, ...others], FEW_BESIDES_RANGE)) < FEW_BESIDES_RANGE) return new Set([grid.range]);
+    return 'grid';
   }
 
   /**
@@ -459,6 +642,12 @@ export class SqlUnitOfWork implements UnitOfWork {
     for (const table of ['idempotency', 'events', 'sequences', 'meta']) await this.exec.run(`DELETE FROM ${table}`, []);
     this.hooks.touched('meta');
   }
+}
+
+/** The conditions of `where` on the given fields only. */
+function pick(where: Where<Fields<never>> | undefined, fields: readonly string[]): Where<Fields<never>> {
+  const all = (where ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(fields.filter((f) => all[f] !== undefined).map((f) => [f, all[f]])) as Where<Fields<never>>;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -332,6 +332,20 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX rec_task_ix_5f0713c9a7 ON rec_task (account_id, catalog, type, failed_count, id);
     `,
   },
+  {
+    version: 8,
+    description: 'opportunity grids: a date range sorted by another field reads day buckets (kinds.ts, Grid)',
+    sql: `
+      CREATE INDEX rec_opportunity_ix_db39e3b7e5 ON rec_opportunity (account_id, catalog, visible, (created_date / 86400000), last_modified_date, id, created_date, stage, review_status, customer_company_name, target_close_date);
+      CREATE INDEX rec_opportunity_ix_5c2d64f887 ON rec_opportunity (account_id, catalog, visible, (created_date / 86400000), id_order, id, created_date, stage, review_status, customer_company_name, last_modified_date, target_close_date);
+      CREATE INDEX rec_opportunity_ix_4bd274c070 ON rec_opportunity (account_id, catalog, visible, (created_date / 86400000), customer_company_name, id, created_date, stage, review_status, last_modified_date, target_close_date);
+      CREATE INDEX rec_opportunity_ix_d7992e3a18 ON rec_opportunity (account_id, catalog, visible, (created_date / 86400000), target_close_date, id, created_date, stage, review_status, customer_company_name, last_modified_date);
+      CREATE INDEX rec_opportunity_ix_d149121f96 ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), created_date, id, last_modified_date, stage, review_status, customer_company_name, target_close_date);
+      CREATE INDEX rec_opportunity_ix_65a2ec1658 ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), id_order, id, last_modified_date, stage, review_status, customer_company_name, created_date, target_close_date);
+      CREATE INDEX rec_opportunity_ix_080436e3bc ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), customer_company_name, id, last_modified_date, stage, review_status, created_date, target_close_date);
+      CREATE INDEX rec_opportunity_ix_ba01010d6b ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), target_close_date, id, last_modified_date, stage, review_status, customer_company_name, created_date);
+    `,
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1]!.version;
