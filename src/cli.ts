@@ -21,6 +21,8 @@ Options:
   --durability <mode>         SQLite: full (default; every acknowledged write survives a power loss) |
                               normal (cheaper commits; a power loss may forget the last ones)
   --in-memory                 keep state in memory only (lost on exit)
+  --read-cache <MiB|off>      memory for answers of read operations kept until their records change
+                              (default 64; off answers every read from the database)
   --auth <mode>               off | structural | strict (env PCL_AUTH; default structural)
   --credentials <file>        JSON file: access key id -> { secretAccessKey, accountId, sessionToken? }
   --default-account <id>      account for unknown access keys (default 111111111111)
@@ -94,6 +96,13 @@ function parseArgs(argv: string[]): StartOptions {
         const mode = value();
         if (mode !== 'full' && mode !== 'normal') throw new UsageError('--durability takes full or normal');
         options.durability = mode;
+        break;
+      }
+      case '--read-cache': {
+        const text = value();
+        const mib = text === 'off' ? 0 : /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+        if (!(mib <= 65_536)) throw new UsageError('--read-cache takes a size in MiB from 0 to 65536, or off');
+        options.readCacheBytes = mib * 1024 * 1024;
         break;
       }
       case '--auth': options.auth = value() as AuthMode; break;

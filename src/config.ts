@@ -40,6 +40,8 @@ export interface ServerOptions {
   inMemory: boolean;
   /** Start-up waits this long for the database integrity check; a longer check finishes in the background. */
   integrityCheckBudgetMs: number;
+  /** A development check, not a CLI flag: refuse a transaction opened inside another (see guardNesting). */
+  guardNestedTransactions: boolean;
   auth: AuthMode;
   credentials: ReadonlyMap<string, CredentialEntry>;
   credentialsFile: string | null;
@@ -99,6 +101,7 @@ export function defaultOptions(): ServerOptions {
     durability: 'full',
     inMemory: false,
     integrityCheckBudgetMs: 3000,
+    guardNestedTransactions: false,
     auth: 'structural',
     credentials: new Map(),
     credentialsFile: null,

@@ -178,7 +178,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
     const entry = registry[operation];
     const handler = entry.handler;
     // While fault rules exist, every read goes through the rules (no cached answers).
-    const readKinds = entry.reads !== null && services.faults.empty ? entry.reads : undefined;
+    const readKinds = entry.reads !== null && services.faults.empty && readCache.enabled ? entry.reads : undefined;
     const versions = readKinds ? readCache.versions(readKinds) : '';
     // A short body is its own key (the same bytes validate to the same input): a hit skips validation.
     const bodyKey = readKinds && body !== undefined ? ReadCache.bodyKey(operation, caller.accountId, body) : null;

@@ -137,7 +137,7 @@ export async function openCheckedStore(options: ServerOptions, log: Logger): Pro
   if (isPostgresUrl(location)) {
     let store: UnitOfWorkStore | undefined;
     try {
-      store = await openStore(location);
+      store = await openStore(location, { guardNesting: options.guardNestedTransactions });
       const health = new StoreHealthMonitor(store);
       await health.probeWrite();
       return { store, health };
@@ -148,8 +148,9 @@ export async function openCheckedStore(options: ServerOptions, log: Logger): Pro
     }
   }
   const sqlite = { durability: options.durability };
+  const guardNesting = options.guardNestedTransactions;
   if (location === ':memory:') {
-    const store = await openStore(location, { sqlite });
+    const store = await openStore(location, { sqlite, guardNesting });
     return { store, health: new StoreHealthMonitor(store) };
   }
   const path = location;
@@ -166,7 +167,7 @@ export async function openCheckedStore(options: ServerOptions, log: Logger): Pro
   let store: UnitOfWorkStore | undefined;
   let health: StoreHealthMonitor;
   try {
-    store = await openStore(path, { sqlite });
+    store = await openStore(path, { sqlite, guardNesting });
     health = new StoreHealthMonitor(store);
     await health.probeWrite();
   } catch (err) {

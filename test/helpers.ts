@@ -57,12 +57,12 @@ export function freshPostgresSchema(prefix = 't'): { url: string; schema: string
 export async function startTestServer(options: StartOptions = {}): Promise<RunningServer> {
   const inMemory = options.inMemory ?? options.dbPath === undefined;
   if (process.env.PCL_TEST_ENGINE !== 'postgres' || !inMemory) {
-    return startServer({ port: 0, inMemory: true, logLevel: 'silent', seed: 'test-seed', ...options });
+    return startServer({ port: 0, inMemory: true, logLevel: 'silent', seed: 'test-seed', guardNestedTransactions: true, ...options });
   }
   const fresh = freshPostgresSchema();
   let server: RunningServer;
   try {
-    server = await startServer({ port: 0, logLevel: 'silent', seed: 'test-seed', ...options, inMemory: false, dbPath: fresh.url });
+    server = await startServer({ port: 0, logLevel: 'silent', seed: 'test-seed', guardNestedTransactions: true, ...options, inMemory: false, dbPath: fresh.url });
   } catch (err) {
     await fresh.drop().catch(() => {});
     throw err;

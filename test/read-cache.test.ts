@@ -135,3 +135,38 @@ describe('read cache', () => {
     });
   });
 });
+
+describe('read cache off (`--read-cache off`, a budget of 0)', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer({ readCacheBytes: 0 });
+  });
+  after(() => server.close());
+
+  it('answers every read from the database and keeps nothing', async () => {
+    const id = await createOpportunity(server, 'uncached');
+    const body = `{"Catalog":"Sandbox","Identifier":"${id}"}`;
+    const first = await callRaw(server.endpoint, 'GetOpportunity', body);
+    assert.equal(first.status, 200, first.body);
+    assert.equal((await callRaw(server.endpoint, 'GetOpportunity', body)).body, first.body);
+    const client = clientFor(server.endpoint);
+    try {
+      const got = await client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: id }));
+      await client.send(
+        new UpdateOpportunityCommand({
+          Catalog: 'Sandbox',
+          Identifier: id,
+          LastModifiedDate: got.LastModifiedDate!,
+          Customer: { Account: { CompanyName: 'Renamed uncached', Industry: 'Automotive', Address: { CountryCode: 'DE' } } },
+          Project: { Title: SUBJECT.title, CustomerBusinessProblem: SUBJECT.businessProblem },
+          LifeCycle: { Stage: 'Prospect', TargetCloseDate: '2030-09-30' },
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const renamed = await callRaw(server.endpoint, 'GetOpportunity', body);
+    assert.match(renamed.body, /Renamed uncached/);
+    assert.deepEqual(server.readCache.stats(), { entries: 0, bytes: 0, maxBytes: 0, maxEntryBytes: 0, hits: 0 });
+  });
+});

@@ -117,6 +117,14 @@ describe('start-up', () => {
   });
 
   describe('every failure is one line naming the problem and the fix', () => {
+    it('a flag value out of its range names the flag and what it takes (--read-cache)', async () => {
+      for (const value of ['lots', '-1', '1.5', '', '65537']) {
+        const child = spawnCli(['--read-cache', value, '--in-memory']);
+        assert.equal((await waitExit(child)).code, 2);
+        assert.equal(child.stderr(), 'partnercentral-local: --read-cache takes a size in MiB from 0 to 65536, or off\n');
+      }
+    });
+
     it('port in use', async () => {
       await expectRefusal(['--port', String(busyPort), '--in-memory'], [`port ${busyPort}`, 'already in use', '--port']);
     });

@@ -55,21 +55,24 @@ const dir = mkdtempSync(join(tmpdir(), 'pcl-store-'));
 const pgSchema = `pcl_test_${process.pid}_${randomUUID().slice(0, 8)}`;
 const pgUrl = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${pgSchema}`;
 
+/** Every store here refuses nested transactions (the servers' default leaves that development check off). */
+const GUARDED = { guardNesting: true };
+
 const engines: Engine[] = [
-  { name: 'SQLite in memory', open: () => openStore(':memory:'), cleanup: async () => {} },
+  { name: 'SQLite in memory', open: () => openStore(':memory:', GUARDED), cleanup: async () => {} },
   {
     name: 'SQLite file',
-    open: () => openStore(join(dir, 'conformance.db')),
-    openAnother: () => openStore(join(dir, 'conformance.db')),
+    open: () => openStore(join(dir, 'conformance.db'), GUARDED),
+    openAnother: () => openStore(join(dir, 'conformance.db'), GUARDED),
     cleanup: async () => {},
   },
   {
     name: 'PostgreSQL',
     skip: postgresSkip,
-    open: () => openStore(pgUrl),
-    openAnother: () => openStore(pgUrl),
+    open: () => openStore(pgUrl, GUARDED),
+    openAnother: () => openStore(pgUrl, GUARDED),
     cleanup: async () => {
-      const store = (await openStore(pgUrl)) as PostgresUnitOfWorkStore;
+      const store = (await openStore(pgUrl, GUARDED)) as PostgresUnitOfWorkStore;
       await store.dropSchema();
       await store.close();
     },

@@ -79,6 +79,11 @@ export class ReadCache {
     return out;
   }
 
+  /** False with a budget of 0 (`--read-cache off`): nothing is looked up or kept. */
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
   get(key: string, producer: unknown, versions: string): Buffer | undefined {
     const entry = this.answers.get(key);
     // Each answer remembers the handler that produced it; another registry's handler never sees old answers.

@@ -7,6 +7,8 @@ import type { UnitOfWorkStore } from './unit-of-work.js';
 export interface OpenStoreOptions {
   sqlite?: SqliteEngineOptions;
   postgres?: PostgresEngineOptions;
+  /** Refuse nested transactions with NestedTransactionError (a development check with a cost: see guardNesting). */
+  guardNesting?: boolean;
 }
 
 export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
@@ -14,8 +16,12 @@ export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\/
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<UnitOfWorkStore> {
   if (isPostgresUrl(location)) {
     const { PostgresUnitOfWorkStore } = await import('./engines/postgres.js');
-    return PostgresUnitOfWorkStore.open(location, options.postgres);
+    const store = await PostgresUnitOfWorkStore.open(location, options.postgres);
+    if (options.guardNesting) store.guardNesting();
+    return store;
   }
   const { SqliteUnitOfWorkStore } = await import('./engines/sqlite.js');
-  return new SqliteUnitOfWorkStore(location, options.sqlite);
+  const store = new SqliteUnitOfWorkStore(location, options.sqlite);
+  if (options.guardNesting) store.guardNesting();
+  return store;
 }
