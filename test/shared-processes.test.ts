@@ -104,12 +104,16 @@ for (const db of databases) {
       b = await startTestServer({ inMemory: false, dbPath, auth: 'off' });
     });
     after(async () => {
-      await b?.close();
-      if (a) {
-        await db.cleanup(a);
-        await a.close();
+      // The receiver closes even when a failed test left a server closed, or the file would never exit.
+      try {
+        await b?.close();
+        if (a) {
+          await db.cleanup(a);
+          await a.close();
+        }
+      } finally {
+        await receiver.close();
       }
-      await receiver.close();
     });
 
     it('share the business clock: a move on one is what the other shows and stamps on records', async () => {
