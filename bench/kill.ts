@@ -3,6 +3,7 @@
 // throughput figure: it reports how long the survivor took to finish the work after the kill.
 import { taskKind } from '../src/store/kinds.js';
 import { openStore } from '../src/store/open.js';
+import { queryAll } from '../src/store/query-all.js';
 import type { UnitOfWorkStore } from '../src/store/unit-of-work.js';
 import { awsJsonHeaders, controlPost, freshPgSchema, httpCall, round, spawnEmulators, type ChildServer } from './common.js';
 
@@ -31,6 +32,10 @@ export interface KillResult {
   acceptsDoneAfterKillMs: number;
   /** ms from the kill until every task was COMPLETE. */
   completeAfterKillMs: number;
+  /** Tasks the killed process held an unexpired claim (lease) on at the kill: the ones a survivor must take over. */
+  orphanedClaims: number;
+  /** ms from the kill until the last of those was settled by the survivor (0 when there were none). */
+  orphansSettledAfterKillMs: number;
   complete: number;
   failed: number;
   /** `Opportunity Created` events of the accepting account: one per task means none ran twice. */
@@ -46,6 +51,19 @@ export interface KillResult {
 
 const ACCOUNT = '111111111111';
 const ACCEPT = 'StartEngagementByAcceptingInvitationTask';
+
+/** Tasks in progress whose unexpired claim is held by the process `pid` (a lease owner is host:pid:random). */
+async function claimsOf(store: UnitOfWorkStore, pid: number, now: number): Promise<string[]> {
+  const tasks = await store.transaction((uow) => queryAll(uow, taskKind, { where: { accountId: ACCOUNT, status: 'IN_PROGRESS' } }), { readOnly: true });
+  return tasks.filter((t) => t.leaseOwner?.split(':')[1] === String(pid) && (t.leaseExpiresAtMs ?? 0) > now).map((t) => t.id);
+}
+
+async function allSettled(store: UnitOfWorkStore, ids: string[]): Promise<boolean> {
+  return store.transaction(async (uow) => {
+    for (const id of ids) if ((await uow.get(taskKind, ['Sandbox', id]))?.status === 'IN_PROGRESS') return false;
+    return true;
+  }, { readOnly: true });
+}
 
 async function countTasks(store: UnitOfWorkStore, status: 'COMPLETE' | 'IN_PROGRESS' | 'FAILED'): Promise<number> {
   return store.transaction((uow) => uow.count(taskKind, { accountId: ACCOUNT, status }), { readOnly: true });
@@ -73,6 +91,8 @@ export async function benchKill(options: KillOptions): Promise<KillResult> {
     let retried = 0;
     let serverErrors = 0;
     let pendingAtKill = 0;
+    let orphans: string[] = [];
+    let orphansSettledAt = 0;
     let killing: Promise<void> | undefined;
     const accept = async (i: number): Promise<void> => {
       const body = JSON.stringify({ Catalog: 'Sandbox', Identifier: invitationIds[i], ClientToken: `kill-${i}` });
@@ -97,7 +117,17 @@ export async function benchKill(options: KillOptions): Promise<KillResult> {
         killedAt = performance.now();
         victim.child.kill('SIGKILL');
         options.log(`  kill -9 of process ${victim.child.pid} after ${answered} accepts`);
-        killing = countTasks(store!, 'IN_PROGRESS').then((n) => void (pendingAtKill = n));
+        const killedAtMs = Date.now();
+        killing = (async () => {
+          [pendingAtKill, orphans] = await Promise.all([countTasks(store!, 'IN_PROGRESS'), claimsOf(store!, victim.child.pid!, killedAtMs)]);
+          // Watched from the kill on, while the accepts go on: when did the survivor finish the dead one's claims?
+          while (!(await allSettled(store!, orphans))) {
+            if (performance.now() - killedAt > 180_000) throw new Error('the killed process\'s claims were not taken over within 180 s');
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          orphansSettledAt = performance.now();
+        })();
+        killing.catch(() => {}); // awaited (and its failure reported) after the accepts
       }
     };
     let next = 0;
@@ -107,7 +137,6 @@ export async function benchKill(options: KillOptions): Promise<KillResult> {
       }),
     );
     const acceptsDone = performance.now();
-    await killing;
     let complete = 0;
     const deadline = acceptsDone + 180_000;
     while ((complete = await countTasks(store, 'COMPLETE')) + (await countTasks(store, 'FAILED')) < options.tasks) {
@@ -115,6 +144,7 @@ export async function benchKill(options: KillOptions): Promise<KillResult> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const completeAt = performance.now();
+    await killing;
     const failed = await countTasks(store, 'FAILED');
 
     const opportunities = new Set<string>();
@@ -148,6 +178,8 @@ export async function benchKill(options: KillOptions): Promise<KillResult> {
       pendingAtKill,
       acceptsDoneAfterKillMs: round(acceptsDone - killedAt, 0),
       completeAfterKillMs: round(completeAt - killedAt, 0),
+      orphanedClaims: orphans.length,
+      orphansSettledAfterKillMs: round(orphansSettledAt - killedAt, 0),
       complete,
       failed,
       opportunityCreatedEvents: created,

@@ -353,6 +353,7 @@ function report(results: Results): { markdown: string; targets: Target[] } {
       `| accepts in flight to the killed process, re-sent to the survivor (same ClientToken) | ${kill.retriedOnSurvivor} |`,
       `| 500 answers re-sent (same ClientToken) | ${kill.serverErrorsRetried} |`,
       `| last accept answered | ${(kill.acceptsDoneAfterKillMs / 1000).toFixed(1)} s after the kill |`,
+      `| tasks the killed process held a claim on at the kill | ${kill.orphanedClaims ? `${kill.orphanedClaims}, all settled by the survivor ${(kill.orphansSettledAfterKillMs / 1000).toFixed(1)} s after the kill` : 'none'} |`,
       `| every task settled | **${(kill.completeAfterKillMs / 1000).toFixed(1)} s after the kill** |`,
       `| COMPLETE / FAILED | ${kill.complete} / ${kill.failed}${kill.failed ? ` (${Object.entries(kill.failureReasons).map(([r, n]) => `${n}× ${r}`).join('; ')})` : ''} |`,
       `| Opportunity Created events / distinct opportunities | ${kill.opportunityCreatedEvents} / ${kill.distinctOpportunities} |`,

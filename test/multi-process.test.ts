@@ -11,6 +11,7 @@ import {
   ConflictException,
   CreateOpportunityCommand,
   GetOpportunityCommand,
+  ListOpportunitiesCommand,
   ListEngagementByAcceptingInvitationTasksCommand,
   ListEngagementInvitationsCommand,
   StartEngagementByAcceptingInvitationTaskCommand,
@@ -22,6 +23,9 @@ import { minimalOpportunityInput } from './fixtures.js';
 import { clientFor, eventsOf, freshPostgresSchema, pollUntil, postgresUnreachable } from './helpers.js';
 
 const TASKS = 200;
+/** Races: how many tokens (or opportunities) are raced at once, and by how many requests each. */
+const RACE_ROUNDS = 12;
+const RACERS = 8;
 const SHARED_CORP = { company: 'Shared Corp', title: 'Shared project', businessProblem: 'Two servers share one database.' };
 const input = (token: string, title = SHARED_CORP.title, origin?: 'AWS Referral') =>
   minimalOpportunityInput(token, { ...SHARED_CORP, title }, origin ? { Origin: origin } : {});
@@ -168,6 +172,95 @@ describe('two processes on one PostgreSQL', { skip: postgresSkip }, () => {
     for (const client of [viaA, viaB]) {
       const after = await client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: created.Id! }));
       assert.equal(after.Project?.Title, winner);
+    }
+  });
+
+  it(`${RACE_ROUNDS} tokens, each raced by ${RACERS} requests at once over both processes with two bodies: one opportunity per token, one body wins`, async () => {
+    const account = freshAccount();
+    const [raceA, raceB] = [clientFor(a.endpoint, account), clientFor(b.endpoint, account)];
+    try {
+      const rounds = await Promise.all(
+        Array.from({ length: RACE_ROUNDS }, async (_, round) => {
+          const token = `race-${round}`;
+          const titles = [`Race ${round} body X`, `Race ${round} body Y`];
+          // Every request leaves at once; half carry one body and half the other, spread over both processes.
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: RACERS }, (_, k) => (k % 2 ? raceA : raceB).send(new CreateOpportunityCommand(input(token, titles[(k >> 1) % 2])))),
+          );
+          return { titles, outcomes };
+        }),
+      );
+      const ids = new Set<string>();
+      for (const { titles, outcomes } of rounds) {
+        const bodyOf = (k: number) => titles[(k >> 1) % 2]!;
+        const won = outcomes.flatMap((o, k) => (o.status === 'fulfilled' ? [{ id: o.value.Id!, title: bodyOf(k) }] : []));
+        assert.ok(won.length >= RACERS / 2, 'at least every request with the first body to commit succeeds');
+        assert.equal(new Set(won.map((w) => w.id)).size, 1, 'one opportunity per token');
+        assert.equal(new Set(won.map((w) => w.title)).size, 1, 'one body wins the token');
+        outcomes.forEach((o, k) => {
+          if (o.status === 'rejected') {
+            assert.ok(o.reason instanceof ConflictException, String(o.reason));
+            assert.notEqual(bodyOf(k), won[0]!.title, 'only the other body is refused');
+          }
+        });
+        const stored = await raceB.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: won[0]!.id }));
+        assert.equal(stored.Project?.Title, won[0]!.title);
+        ids.add(won[0]!.id);
+      }
+      assert.equal(ids.size, RACE_ROUNDS, 'different tokens, different opportunities');
+      const listed = await raceA.send(new ListOpportunitiesCommand({ Catalog: 'Sandbox', MaxResults: 100 }));
+      assert.deepEqual(new Set(listed.OpportunitySummaries?.map((o) => o.Id)), ids, 'no opportunity beyond one per token');
+      const created = await eventsOf(b.endpoint, { detailType: 'Opportunity Created', account, limit: '1000' });
+      assert.equal(created.length, RACE_ROUNDS, 'one Opportunity Created per token');
+    } finally {
+      raceA.destroy();
+      raceB.destroy();
+    }
+  });
+
+  it(`${RACE_ROUNDS} opportunities, each updated by ${RACERS} requests at once over both processes with one LastModifiedDate: one wins, the rest are refused`, async () => {
+    const account = freshAccount();
+    const [raceA, raceB] = [clientFor(a.endpoint, account), clientFor(b.endpoint, account)];
+    try {
+      const opportunities = await Promise.all(
+        Array.from({ length: RACE_ROUNDS }, async (_, round) => {
+          const created = await raceA.send(new CreateOpportunityCommand(input(`occ-race-${round}`)));
+          return raceB.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: created.Id! }));
+        }),
+      );
+      const update = (client: PartnerCentralSellingClient, before: (typeof opportunities)[number], title: string) =>
+        client.send(
+          new UpdateOpportunityCommand({
+            Catalog: 'Sandbox',
+            Identifier: before.Id!,
+            LastModifiedDate: before.LastModifiedDate!,
+            Project: { ...before.Project, Title: title },
+            Customer: before.Customer,
+            LifeCycle: before.LifeCycle,
+          }),
+        );
+      // Every update of every opportunity leaves at once.
+      const rounds = await Promise.all(
+        opportunities.map(async (before, round) => {
+          const titles = Array.from({ length: RACERS }, (_, k) => `Round ${round} update ${k}`);
+          return { before, titles, outcomes: await Promise.allSettled(titles.map((t, k) => update(k % 2 ? raceA : raceB, before, t))) };
+        }),
+      );
+      for (const { before, titles, outcomes } of rounds) {
+        const won = outcomes.flatMap((o, k) => (o.status === 'fulfilled' ? [{ k, answer: o.value }] : []));
+        assert.equal(won.length, 1, `exactly one update of ${before.Id} wins`);
+        for (const o of outcomes) if (o.status === 'rejected') assert.ok(o.reason instanceof ConflictException, String(o.reason));
+        for (const client of [raceA, raceB]) {
+          const after = await client.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: before.Id! }));
+          assert.equal(after.Project?.Title, titles[won[0]!.k], 'the winner is what is stored');
+          assert.equal(after.LastModifiedDate?.getTime(), won[0]!.answer.LastModifiedDate?.getTime());
+        }
+      }
+      const updated = await eventsOf(b.endpoint, { detailType: 'Opportunity Updated', account, limit: '1000' });
+      assert.equal(updated.length, RACE_ROUNDS, 'one Opportunity Updated per opportunity: no refused update left a trace');
+    } finally {
+      raceA.destroy();
+      raceB.destroy();
     }
   });
 

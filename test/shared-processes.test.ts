@@ -44,15 +44,20 @@ async function createOpportunity(endpoint: string, title: string): Promise<{ id:
   }
 }
 
-/** A webhook receiver that remembers every event id it acknowledged. */
+/** A webhook receiver that remembers every event id it received; `holdNext` keeps the next answer back. */
 class Receiver {
   readonly ids: string[] = [];
+  /** While set, the next request is recorded at once and answered only when this resolves. */
+  holdNext: Promise<void> | null = null;
   private readonly server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       this.ids.push(String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string }).id));
-      res.writeHead(200).end('ok');
+      const hold = this.holdNext;
+      this.holdNext = null;
+      if (hold) void hold.then(() => res.writeHead(200).end('ok'));
+      else res.writeHead(200).end('ok');
     });
   });
   async listen(): Promise<string> {
@@ -99,12 +104,16 @@ for (const db of databases) {
       b = await startTestServer({ inMemory: false, dbPath, auth: 'off' });
     });
     after(async () => {
-      await b?.close();
-      if (a) {
-        await db.cleanup(a);
-        await a.close();
+      // The receiver closes even when a failed test left a server closed, or the file would never exit.
+      try {
+        await b?.close();
+        if (a) {
+          await db.cleanup(a);
+          await a.close();
+        }
+      } finally {
+        await receiver.close();
       }
-      await receiver.close();
     });
 
     it('share the business clock: a move on one is what the other shows and stamps on records', async () => {
@@ -175,6 +184,27 @@ for (const db of databases) {
       // Started again, it is no longer the deliverer (b holds the lease); `after` closes and cleans it up.
       a = await startTestServer({ inMemory: false, dbPath, auth: 'off' });
       assert.equal(a.services.delivery.isDeliverer, false);
+    });
+
+    it('a deliverer that stops while a webhook is still answering finishes that delivery, so the next one does not repeat it', async () => {
+      // b delivers now (the previous test). The receiver gets the next event but answers only after b was told to stop.
+      assert.equal(b.services.delivery.isDeliverer, true);
+      let answer!: () => void;
+      receiver.holdNext = new Promise<void>((resolve) => (answer = resolve));
+      const before = receiver.ids.length;
+      await createOpportunity(a.endpoint, 'Answered while its deliverer stops');
+      const inFlight = (await eventsOf(a.endpoint)).map((e) => String(e.id)).at(-1)!;
+      await pollUntil(async () => (receiver.ids.includes(inFlight) ? true : undefined));
+      const stopping = b.close();
+      // b is closing, its POST still open; the receiver answers it now.
+      await new Promise((r) => setTimeout(r, 50));
+      answer();
+      await stopping;
+      await pollUntil(async () => (a.services.delivery.isDeliverer ? true : undefined), { attempts: 400 });
+      await createOpportunity(a.endpoint, 'After the second takeover');
+      const latest = (await eventsOf(a.endpoint)).map((e) => String(e.id)).at(-1)!;
+      await pollUntil(async () => (receiver.ids.includes(latest) ? true : undefined));
+      assert.deepEqual(receiver.ids.slice(before), [inFlight, latest], 'the event answered during the stop is not sent again');
     });
   });
 }

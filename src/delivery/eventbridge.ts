@@ -75,9 +75,8 @@ export class EventBridgeFollower extends Follower {
       let accepted = 0;
       let problem = '';
       try {
-        const out = await this.client.send(new PutEventsCommand({ Entries: remaining.map((item) => putEventsEntry(item, this.target)) }), {
-          abortSignal: this.stopping.signal,
-        });
+        // Not aborted by close(), as for webhooks: entries the bus accepted are acknowledged, not sent again.
+        const out = await this.client.send(new PutEventsCommand({ Entries: remaining.map((item) => putEventsEntry(item, this.target)) }));
         const entries = out.Entries ?? [];
         const firstFailed = entries.findIndex((e) => e.ErrorCode !== undefined && e.ErrorCode !== null);
         accepted = firstFailed < 0 ? remaining.length : firstFailed;

@@ -52,7 +52,7 @@ export abstract class Follower {
     this.wakeUp?.();
   }
 
-  /** Stops after the delivery in flight (aborting its waits); resolves once the loop has ended. */
+  /** Stops after the delivery in flight (which runs to its answer; waits between attempts are cut short); resolves once the loop has ended. */
   async close(): Promise<void> {
     this.stopping.abort();
     this.wakeUp?.();

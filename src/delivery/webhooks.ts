@@ -95,7 +95,9 @@ export class WebhookFollower extends Follower {
         headers,
         body,
         redirect: 'manual',
-        signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.ctx.retry.timeoutMs)]),
+        // Not aborted by close(): an attempt in flight runs to its answer (or timeout), so a receiver that got the
+        // event is acknowledged and the next deliverer (after a restart or a takeover) does not send it again.
+        signal: AbortSignal.timeout(this.ctx.retry.timeoutMs),
       });
       await res.body?.cancel();
       return res.status >= 200 && res.status < 300 ? '' : `HTTP ${res.status}`;

@@ -33,7 +33,12 @@ export interface TaskDefinition<Payload = unknown, Result = unknown> {
 const LEASE_MS = 5_000;
 /** How often due tasks are looked for even when none is known to be due (other processes' tasks, lapsed leases). */
 const POLL_MS = 1_000;
-const CLAIM_BATCH = 50;
+/**
+ * Tasks claimed at once, and run one after the other: few enough that the last of them still runs well inside
+ * its lease on a busy machine (50 at ~100 ms a step outlived the lease, so another process claimed them too and
+ * the two collided), and so that tasks a dead process held wait at most one short batch once their lease lapses.
+ */
+const CLAIM_BATCH = 10;
 /** Steps one `run` takes at most (a task family has two at most today). */
 const MAX_STEPS = 8;
 
