@@ -159,6 +159,8 @@ describe('boto3: a partner-originated opportunity, submitted, sent back, approve
     assert.deepEqual([snapshot.Payload.OpportunitySummary.Lifecycle.ReviewStatus, snapshot.Payload.OpportunitySummary.Lifecycle.Stage], ['Approved', 'Launched']);
     assert.deepEqual(pageIds(o.members, 'AccountId'), [[A, 'aws'], [B]]);
     assert.deepEqual(tokens(o.members), [true, false]);
+    assert.deepEqual(o.submitTaskPages, [{ items: [o.task], hasNextToken: false }]);
+    assert.deepEqual(o.acceptTaskPages, [{ items: [o.accepted], hasNextToken: false }]);
   });
 
   it('each account got its own events, AWS none', async () => {

@@ -183,6 +183,9 @@ def main():
         )
     )
     out["members"] = pages(b, "list_engagement_members", "EngagementMemberList", 2, Catalog=CATALOG, Identifier=engagement_id)
+    # The two task lists' paginators (one task each here).
+    out["submitTaskPages"] = pages(a, "list_engagement_from_opportunity_tasks", "TaskSummaries", 1, Catalog=CATALOG, EngagementIdentifier=[engagement_id])
+    out["acceptTaskPages"] = pages(b, "list_engagement_by_accepting_invitation_tasks", "TaskSummaries", 1, Catalog=CATALOG)
     emit(out)
 
 
