@@ -204,7 +204,7 @@ describe('boto3: engagements, contexts, a lead invitation between partners and t
   it('sends a LeadInvitation that the receiver sees and accepts with AcceptEngagementInvitation', () => {
     const o = out();
     assert.match(o.invitation.Id, INVITATION_ID);
-    assertBusiness(o.inviteMemberAgain, [['invitation.receiver.account.awsAccountId', 'INVALID_VALUE']]);
+    assertBusiness(o.inviteSelf, [['invitation.receiver.account.awsAccountId', 'INVALID_VALUE']]);
     const got = o.bInvitation;
     assert.deepEqual([got.PayloadType, got.Status, got.SenderAwsAccountId, got.EngagementId, got.InvitationMessage], ['LeadInvitation', 'PENDING', A, o.create.Id, 'A lead for you.']);
     assert.deepEqual(got.Payload.LeadInvitation.Interaction, { SourceType: 'Event', SourceId: 'summit-2026', SourceName: 'Summit', Usecase: 'Search', ContactBusinessTitle: 'CTO' });

@@ -86,7 +86,7 @@ def main():
         },
     )
     out["invitation"] = strip(invitation)
-    out["inviteMemberAgain"] = expect_error(
+    out["inviteSelf"] = expect_error(  # inviting yourself is a business rule
         a, "create_engagement_invitation", Catalog=CATALOG, ClientToken="boto-lead-invite-self", EngagementIdentifier=eid,
         Invitation={"Message": "Me again.", "Receiver": {"Account": {"AwsAccountId": A}}, "Payload": {"LeadInvitation": {"Customer": {"CompanyName": "X", "CountryCode": "DE", "Industry": "Automotive", "AwsMaturity": "Born in the cloud", "MarketSegment": "Enterprise"}, "Interaction": {"SourceType": "Event", "SourceId": "s", "SourceName": "Summit", "ContactBusinessTitle": "CTO"}}}},
     )
