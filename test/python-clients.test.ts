@@ -1,13 +1,24 @@
 // boto3 and the AWS CLI against an in-process server (protocol.md §3.3–§3.4): modeled exception classes, the
 // extra members of ValidationException in e.response, CLI error text and exit codes, and both ways of pointing
-// the CLI at an endpoint. Skipped when python3+boto3 or the aws CLI is not installed.
+// the CLI at an endpoint; then the CLI through operations added after the accept workflow, as the README shows
+// them (solutions, engagements, snapshot jobs, settings, a partner opportunity reviewed with --cli-input-json).
+// Skipped when python3+boto3 or the aws CLI is not installed.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { RunningServer } from '../src/server.js';
 import { shapes } from '../src/model/generated/shapes.js';
-import { startTestServer } from './helpers.js';
+import {
+  AssociateOpportunityCommand,
+  CreateEngagementCommand,
+  CreateOpportunityCommand,
+  GetOpportunityCommand,
+  GetResourceSnapshotJobCommand,
+  type CreateOpportunityCommandInput,
+  type PartnerCentralSellingClient,
+} from '@aws-sdk/client-partnercentral-selling';
+import { clientFor, controlOk, sdkError, startTestServer } from './helpers.js';
 import { cleanAwsEnv, hasAwsCli, hasBoto3, PY_DIR, run as runCommand } from './python.js';
 
 const script = join(PY_DIR, 'boto3_errors.py');
@@ -152,5 +163,142 @@ describe('Python clients (boto3, AWS CLI)', { skip }, () => {
       bad.stderr.includes(`An error occurred (ValidationException) when calling the GetOpportunity operation: ${BAD_IDENTIFIER_MESSAGE}`),
       bad.stderr,
     );
+  });
+});
+
+describe('AWS CLI: the operations added after the accept workflow', { skip, concurrency: true }, () => {
+  // Setup goes through the JavaScript SDK; the CLI runs only the calls under test (each one a Python start-up).
+  let server: RunningServer;
+  let sdk: PartnerCentralSellingClient;
+  const ACCOUNT = '888888888888';
+  before(async () => {
+    server = await startTestServer();
+    await controlOk(server.endpoint, 'clock', { set: '2026-01-15T10:00:00.000Z' });
+    sdk = clientFor(server.endpoint, ACCOUNT);
+  });
+  after(async () => {
+    sdk.destroy();
+    await server.close();
+  });
+
+  /** `aws partnercentral-selling <args> --output json` as ACCOUNT (or `account`), through the endpoint variable. */
+  async function aws(args: string[], account = ACCOUNT): Promise<{ code: number; json: Record<string, any>; stderr: string }> {
+    const r = await run('aws', ['partnercentral-selling', ...args, '--output', 'json'], cleanEnv({ AWS_ACCESS_KEY_ID: account, AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING: server.endpoint }));
+    return { code: r.code, json: r.stdout.trim() === '' ? {} : (JSON.parse(r.stdout) as Record<string, any>), stderr: r.stderr };
+  }
+  async function ok(...args: string[]): Promise<Record<string, any>> {
+    const r = await aws(args);
+    assert.equal(r.code, 0, `aws ${args[0]} exited ${r.code}:\n${r.stderr}`);
+    return r.json;
+  }
+  async function opportunity(company: string, extra: Partial<CreateOpportunityCommandInput> = {}): Promise<string> {
+    const created = await sdk.send(
+      new CreateOpportunityCommand({
+        Catalog: 'Sandbox',
+        ClientToken: company,
+        Origin: 'Partner Referral',
+        Customer: { Account: { CompanyName: company, Industry: 'Automotive', Address: { CountryCode: 'DE' } } },
+        Project: { Title: company, CustomerBusinessProblem: 'The customer shares its pipeline with a partner.' },
+        ...extra,
+      }),
+    );
+    return created.Id!;
+  }
+
+  it('list-solutions: filters and sorts; --max-items pages with the CLI\'s own token; each account its own catalogue', async () => {
+    const sort = ['--status', 'Active', '--sort', 'SortBy=Name,SortOrder=DESCENDING'];
+    const [first, other] = await Promise.all([
+      ok('list-solutions', '--catalog', 'Sandbox', ...sort, '--max-items', '2'),
+      aws(['list-solutions', '--catalog', 'Sandbox', '--identifier', 'S-0070007'], '999999999999'),
+    ]);
+    const names = (list: Array<Record<string, string>>) => list.map((s) => s.Name);
+    assert.deepEqual(names(first.SolutionSummaries), ['Sandbox Default Solution', 'Managed Kubernetes Operations']);
+    assert.equal(typeof first.NextToken, 'string');
+    const rest = await ok('list-solutions', '--catalog', 'Sandbox', ...sort, '--max-items', '2', '--starting-token', first.NextToken as string);
+    assert.deepEqual(names(rest.SolutionSummaries), ['Data Lake Migration']);
+    assert.equal(rest.NextToken, undefined);
+    assert.deepEqual(other.json.SolutionSummaries.map((s: Record<string, string>) => [s.Id, s.Status]), [['S-0070007', 'Draft']]);
+    assert.match(other.json.SolutionSummaries[0].Arn, /:999999999999:catalog\/Sandbox\/solution\/S-0070007$/);
+  });
+
+  it('create-engagement with a context, create-engagement-context, get-engagement', async () => {
+    const customerProject = (title: string) => ({
+      CustomerProject: {
+        Customer: { CompanyName: 'Cli Motors', CountryCode: 'DE', Industry: 'Automotive', WebsiteUrl: 'https://cli-motors.example.com' },
+        Project: { Title: title, BusinessProblem: 'The customer wants its parts catalogue searchable.', TargetCompletionDate: '2030-06-30' },
+      },
+    });
+    const created = await ok(
+      'create-engagement', '--catalog', 'Sandbox', '--title', 'Cli Motors', '--description', 'Made with the AWS CLI.',
+      '--contexts', JSON.stringify([{ Type: 'CustomerProject', Payload: customerProject('Search') }]),
+    );
+    assert.match(created.Id, /^eng-[0-9a-z]{14}$/);
+    const context = await ok('create-engagement-context', '--catalog', 'Sandbox', '--engagement-identifier', created.Id, '--type', 'CustomerProject', '--payload', JSON.stringify(customerProject('Recommendations')));
+    assert.deepEqual([context.EngagementId, context.ContextId], [created.Id, '2']);
+    const engagement = await ok('get-engagement', '--catalog', 'Sandbox', '--identifier', created.Id);
+    assert.deepEqual([engagement.Title, engagement.CreatedBy, engagement.MemberCount, engagement.ModifiedAt], ['Cli Motors', ACCOUNT, 1, context.EngagementLastModifiedAt]);
+    assert.deepEqual(engagement.Contexts.map((c: Record<string, any>) => [c.Id, c.Payload.CustomerProject.Project.Title]), [['1', 'Search'], ['2', 'Recommendations']]);
+  });
+
+  it('create-resource-snapshot-job → start → (delete refused while running) → stop → delete', async () => {
+    const opportunityId = await opportunity('Cli Snapshots');
+    const engagement = await sdk.send(new CreateEngagementCommand({ Catalog: 'Sandbox', ClientToken: 'cli-snapshots', Title: 'CLI snapshots', Description: 'Snapshots from the CLI.' }));
+    const job = await ok(
+      'create-resource-snapshot-job', '--catalog', 'Sandbox', '--engagement-identifier', engagement.Id!, '--resource-type', 'Opportunity',
+      '--resource-identifier', opportunityId, '--resource-snapshot-template-identifier', 'OpportunitySummaryView', '--tags', 'Key=team,Value=cli',
+    );
+    assert.match(job.Id, /^job-[0-9a-z]{13}$/);
+    assert.equal(job.Arn, `arn:aws:partnercentral:us-east-1:${ACCOUNT}:catalog/Sandbox/resource-snapshot-job/${job.Id}`);
+    const jobArgs = ['--catalog', 'Sandbox', '--resource-snapshot-job-identifier', job.Id];
+    assert.deepEqual(await ok('start-resource-snapshot-job', ...jobArgs), {});
+    const listed = await ok('list-resource-snapshot-jobs', '--catalog', 'Sandbox', '--engagement-identifier', engagement.Id!);
+    assert.deepEqual(listed.ResourceSnapshotJobSummaries.map((j: Record<string, string>) => [j.Id, j.Status]), [[job.Id, 'Running']]);
+    const deleteRunning = await aws(['delete-resource-snapshot-job', ...jobArgs]);
+    assert.notEqual(deleteRunning.code, 0);
+    assert.match(deleteRunning.stderr, /\(ConflictException\) when calling the DeleteResourceSnapshotJob operation: .*stop it with StopResourceSnapshotJob/);
+    assert.deepEqual(await ok('stop-resource-snapshot-job', ...jobArgs), {});
+    assert.deepEqual(await ok('delete-resource-snapshot-job', ...jobArgs), {});
+    await sdkError(sdk.send(new GetResourceSnapshotJobCommand({ Catalog: 'Sandbox', ResourceSnapshotJobIdentifier: job.Id })), 'ResourceNotFoundException');
+  });
+
+  it('submit-opportunity, then a review as AWS: get-opportunity sent back through --cli-input-json (LifeCycle alone is refused)', async () => {
+    const id = await opportunity('Cli Review Corp', {
+      PrimaryNeedsFromAws: ['Co-Sell - Architectural Validation'],
+      Customer: {
+        Account: { CompanyName: 'Cli Review Corp', Industry: 'Financial Services', WebsiteUrl: 'https://review.example.com', Address: { City: 'Seattle', PostalCode: '98109', StateOrRegion: 'Washington', CountryCode: 'US' } },
+        Contacts: [{ Email: 'cto@review.example.com', FirstName: 'Lee', LastName: 'Review', BusinessTitle: 'CTO' }],
+      },
+      Project: {
+        Title: 'CLI review',
+        CustomerBusinessProblem: 'The customer must move its trading analytics to the cloud.',
+        CustomerUseCase: 'Migration / Database Migration',
+        DeliveryModels: ['SaaS or PaaS'],
+        SalesActivities: ['Initialized discussions with customer'],
+        ExpectedCustomerSpend: [{ Amount: '25000', CurrencyCode: 'USD', Frequency: 'Monthly', TargetCompany: 'AWS' }],
+      },
+      LifeCycle: { Stage: 'Qualified', TargetCloseDate: '2029-10-05' },
+      Marketing: { Source: 'None' },
+    });
+    await sdk.send(new AssociateOpportunityCommand({ Catalog: 'Sandbox', OpportunityIdentifier: id, RelatedEntityType: 'Solutions', RelatedEntityIdentifier: 'S-1234567' }));
+    assert.deepEqual(await ok('submit-opportunity', '--catalog', 'Sandbox', '--identifier', id, '--involvement-type', 'Co-Sell'), {});
+
+    // A reviewer who sends only LifeCycle would blank the rest (UpdateOpportunity replaces it all): refused, saying so.
+    const got = await ok('get-opportunity', '--catalog', 'Sandbox', '--identifier', id);
+    const partial = await aws(['update-opportunity', '--catalog', 'Sandbox', '--identifier', id, '--last-modified-date', got.LastModifiedDate, '--life-cycle', JSON.stringify({ ...got.LifeCycle, ReviewStatus: 'Approved' })]);
+    assert.notEqual(partial.code, 0);
+    assert.match(
+      partial.stderr,
+      /\(ValidationException\) when calling the UpdateOpportunity operation: Opportunity O\d+ is Submitted: a review may change LifeCycle.ReviewStatus and its comments only, .*send the rest back as GetOpportunity returns it; this request changes customer/,
+    );
+
+    // The README's recipe (with jq there): GetOpportunity's answer without its read-only members, Id as Identifier.
+    const { Id, Arn: _arn, CreatedDate: _created, OpportunityTeam: _team, RelatedEntityIdentifiers: _related, ...rest } = got;
+    const review = { Identifier: Id, ...rest, LifeCycle: { ...got.LifeCycle, ReviewStatus: 'Approved', ReviewComments: 'Looks good.' } };
+    assert.equal((await ok('update-opportunity', '--cli-input-json', JSON.stringify(review))).Id, id);
+    const summary = await ok('get-aws-opportunity-summary', '--catalog', 'Sandbox', '--related-opportunity-identifier', id);
+    assert.deepEqual([summary.RelatedOpportunityId, summary.InvolvementType, summary.RelatedEntityIds.Solutions], [id, 'Co-Sell', ['S-1234567']]);
+    const approved = await sdk.send(new GetOpportunityCommand({ Catalog: 'Sandbox', Identifier: id }));
+    assert.deepEqual([approved.LifeCycle?.ReviewStatus, approved.LifeCycle?.ReviewComments], ['Approved', 'Looks good.']);
+    assert.deepEqual(approved.Customer, got.Customer, 'the review changed nothing else');
   });
 });

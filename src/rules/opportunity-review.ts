@@ -177,8 +177,19 @@ export function reviewLockErrors(id: string, status: ReviewStatus, changes: read
     case 'open':
       break;
     case 'blocked':
-      if (!options.simulation || changes.length > 0) {
+      if (!options.simulation) {
         return [fieldError('lifeCycle.reviewStatus', 'INVALID_RESOURCE_STATE', `Opportunity ${id} can't be updated while its LifeCycle.ReviewStatus is ${status}: ${lock.message}.`)];
+      }
+      if (changes.length > 0) {
+        // Usually a reviewer who sent only LifeCycle: UpdateOpportunity replaces the whole record, so say what would change.
+        const shown = changes.length > 5 ? `${changes.slice(0, 5).join(', ')} and ${changes.length - 5} more` : changes.join(', ');
+        return [
+          fieldError(
+            'lifeCycle.reviewStatus',
+            'INVALID_RESOURCE_STATE',
+            `Opportunity ${id} is ${status}: a review may change LifeCycle.ReviewStatus and its comments only, and UpdateOpportunity replaces the whole opportunity, so send the rest back as GetOpportunity returns it; this request changes ${shown}.`,
+          ),
+        ];
       }
       return [];
     case 'editable-only':
