@@ -412,6 +412,26 @@ for (const engine of engines) {
       }
     });
 
+    it('answers a wide range over records decades apart (too many buckets for a grid) with the same pages', async () => {
+      // 2,100 records in 2025 and two far outliers: a grid would seek through ~90,000 day buckets, so the store
+      // walks or sorts instead (sql.ts, MAX_GRID_BUCKETS). The pages must be the same as anywhere else.
+      const mine = Array.from({ length: 2100 }, (_, i) => opportunity(i + 1));
+      mine.push(
+        opportunity(3001, { createdAt: '1900-06-01T00:00:00.000Z', lastModifiedAt: '1900-06-02T00:00:00.000Z' }),
+        opportunity(3002, { createdAt: '2150-06-01T00:00:00.000Z', lastModifiedAt: '2150-06-02T00:00:00.000Z' }),
+      );
+      await store.transaction(async (uow) => {
+        for (const r of mine) await uow.put(opportunityKind, r);
+      });
+      const base = { accountId: ACCOUNT, catalog: 'Sandbox', visible: true } as const;
+      const after = Date.parse('1800-01-01T00:00:00Z');
+      for (const [by, desc] of [['lastModifiedDate', true], ['customerCompanyName', false]] as [OppSortField, boolean][]) {
+        const expected = expectedOrder(mine, by, desc);
+        const where = { ...base, createdDate: { gt: after } };
+        assert.deepEqual(await pageAll(store, { where, sort: { by, order: desc ? 'desc' : 'asc' }, limit: 97 }), expected, `by ${by}`);
+      }
+    });
+
     it('answers a date range sorted by another field with the same pages through its grid as through the planner', async () => {
       // Records over 30 days (two before 1970: buckets truncate toward zero), the dates correlated (modified a few
       // days after creation) and tied (several per minute), so ranges cut buckets in the middle and pages end

@@ -331,6 +331,9 @@ const GRID_MAX_LIMIT = 200;
  */
 const FEW_BESIDES_RANGE = 10_000;
 
+/** The most buckets a grid page may seek through (one seek each): 20,000 days, about 55 years of one-day buckets. */
+const MAX_GRID_BUCKETS = 20_000;
+
 export class SqlUnitOfWork implements UnitOfWork {
   private eventsAppended = false;
 
@@ -374,7 +377,7 @@ export class SqlUnitOfWork implements UnitOfWork {
     const plan = this.plans(asAny(kind));
     const q = query as unknown as Query<Fields<never>>;
     const grid = q.limit <= GRID_MAX_LIMIT ? plan.gridFor(q) : undefined;
-    const hidden = grid ? await this.gridOrNot(plan, q, grid.grid) : await this.walkSortIndex(plan, q);
+    const hidden = grid ? await this.gridOrNot(plan, q, grid) : await this.walkSortIndex(plan, q);
     if (hidden === 'grid') return this.gridQuery<D>(plan, q, grid!);
     const b = new SqlBuilder(this.engine);
     const { sql: conditions, fixed } = plan.where(b, q.where, hidden);
@@ -486,7 +489,8 @@ export class SqlUnitOfWork implements UnitOfWork {
    * leave fewer than 10,000 records are walked through their index, the range checked on each row (the grid would
    * probe every bucket past the records they exclude); otherwise the grid. Returns the fields to hide, or 'grid'.
    */
-  private async gridOrNot(plan: KindPlan, q: Query<Fields<never>>, grid: Grid): Promise<ReadonlySet<string> | 'grid'> {
+  private async gridOrNot(plan: KindPlan, q: Query<Fields<never>>, use: GridUse): Promise<ReadonlySet<string> | 'grid'> {
+    const { grid } = use;
     const fields = Object.keys(q.where ?? {});
     const count = async (names: readonly string[], bound: number) => {
       const b = new SqlBuilder(this.engine);
@@ -501,6 +505,22 @@ export class SqlUnitOfWork implements UnitOfWork {
     if ((await count(scope, WIDE_RANGE_ROWS)) < WIDE_RANGE_ROWS) return new Set(fields.filter((f) => !scope.includes(f)));
     const others = fields.filter((f) => !scope.includes(f) && f !== q.sort?.by);
     if (others.length > 0 && (await count([...grid.prefix, ...others], FEW_BESIDES_RANGE)) < FEW_BESIDES_RANGE) return new Set([grid.range]);
+    // A grid page seeks once per bucket between the range's first and last record. Records decades apart (a
+    // business clock moved to 1970 and to 9999) would make that millions of seeks: walk or sort instead.
+    const b = new SqlBuilder(this.engine);
+    const bucket = bucketSql(grid);
+    // The range's buckets bound the seek (as in gridQuery), so each end is found at once in the grid's index.
+    const span = () => {
+      const sql = plan.where(b, pick(q.where, scope)).sql;
+      if (use.low !== undefined) sql.push(`${bucket} >= ${b.p(use.low)}`);
+      if (use.high !== undefined) sql.push(`${bucket} <= ${b.p(use.high)}`);
+      return sql.join(' AND ');
+    };
+    const [ends] = await this.exec.all(
+      `SELECT (SELECT min(${bucket}) FROM ${plan.table} WHERE ${span()}) AS lo, (SELECT max(${bucket}) FROM ${plan.table} WHERE ${span()}) AS hi`,
+      b.params,
+    );
+    if (Number(ends!.hi) - Number(ends!.lo) >= MAX_GRID_BUCKETS) return this.walkSortIndex(plan, q);
     return 'grid';
   }
 
