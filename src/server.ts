@@ -357,7 +357,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
   services.retention.start();
   await services.delivery.start();
   // The validators' patterns compile while the server already answers (a third of start-up otherwise).
-  void compilePendingPatterns();
+  compilePendingPatterns().catch((err: unknown) => log.error(`compiling the model's patterns: ${err instanceof Error ? err.message : String(err)}`));
 
   let closing: Promise<void> | null = null;
   return {

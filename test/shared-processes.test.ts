@@ -10,27 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateOpportunityCommand } from '@aws-sdk/client-partnercentral-selling';
-import pg from 'pg';
 import type { RunningServer } from '../src/server.js';
 import type { PostgresUnitOfWorkStore } from '../src/store/engines/postgres.js';
 import { minimalOpportunityInput } from './fixtures.js';
-import { clientFor, control, controlOk, eventsOf, pollUntil, startTestServer } from './helpers.js';
+import { clientFor, control, controlOk, eventsOf, pollUntil, postgresUnreachable, startTestServer, TEST_POSTGRES_URL } from './helpers.js';
 
-const PG_URL = process.env.PCL_TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+const PG_URL = TEST_POSTGRES_URL;
 
-async function postgresSkip(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return `no PostgreSQL at PCL_TEST_POSTGRES_URL (${(err as Error).message})`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 async function createOpportunity(endpoint: string, title: string): Promise<{ id: string; created: Date }> {
   const client = clientFor(endpoint);
@@ -82,7 +68,7 @@ const databases: Database[] = [
   { name: 'one SQLite file', location: () => join(dir, `shared-${randomUUID().slice(0, 8)}.db`), cleanup: async () => {} },
   {
     name: 'one PostgreSQL schema',
-    skip: await postgresSkip(),
+    skip: await postgresUnreachable(),
     location: () => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=pcl_shared_${process.pid}_${randomUUID().slice(0, 8)}`,
     cleanup: (last) => (last.services.store as PostgresUnitOfWorkStore).dropSchema(),
   },

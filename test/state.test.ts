@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import pg from 'pg';
+import { postgresUnreachable, TEST_POSTGRES_URL } from './helpers.js';
 import type { EventEnvelope } from '../src/events/envelope.js';
 import { startServer } from '../src/server.js';
 import type { PostgresUnitOfWorkStore } from '../src/store/engines/postgres.js';
@@ -28,21 +28,9 @@ import { openStore } from '../src/store/open.js';
 import type { UnitOfWorkStore } from '../src/store/unit-of-work.js';
 import { exportState, importState, STATE_FORMAT, StateFormatError } from '../src/state/export.js';
 
-const PG_URL = process.env.PCL_TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+const PG_URL = TEST_POSTGRES_URL;
 
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return undefined;
-  } catch (err) {
-    return `no PostgreSQL at PCL_TEST_POSTGRES_URL (${(err as Error).message})`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-const postgresSkip = await postgresReachable();
+const postgresSkip = await postgresUnreachable();
 const pgUrl = (name: string) => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=pcl_state_${name}_${process.pid}_${randomUUID().slice(0, 8)}`;
 
 const dir = mkdtempSync(join(tmpdir(), 'pcl-state-'));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { postgresUnreachable, TEST_POSTGRES_URL } from './helpers.js';
 import type { EventEnvelope } from '../src/events/envelope.js';
 import { PostgresUnitOfWorkStore } from '../src/store/engines/postgres.js';
 import { allIndexColumns, asAny, snake, tableOf } from '../src/store/engines/sql.js';
@@ -25,22 +26,9 @@ import {
   type UnitOfWorkStore,
 } from '../src/store/unit-of-work.js';
 
-const PG_URL = process.env.PCL_TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+const PG_URL = TEST_POSTGRES_URL;
 
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return `no PostgreSQL at PCL_TEST_POSTGRES_URL (${(err as Error).message})`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-const postgresSkip = await postgresReachable();
+const postgresSkip = await postgresUnreachable();
 
 interface Engine {
   name: string;
