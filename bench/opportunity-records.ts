@@ -3,6 +3,7 @@
 // opportunity the API created. Also the fill of a database file kept between runs.
 import { opportunityKind } from '../src/store/kinds.js';
 import { openStore } from '../src/store/open.js';
+import { saveOpportunity } from '../src/resources/opportunities.js';
 import type { OpportunityRecord } from '../src/store/records.js';
 import type { UnitOfWorkStore } from '../src/store/unit-of-work.js';
 
@@ -87,7 +88,8 @@ export async function copyOpportunity(location: string, templateId: string, coun
       for (let i = 1; i <= count; i++) {
         const id = `O${base + sequence + i}`;
         ids.push(id);
-        await uow.put(opportunityKind, { ...template, id });
+        // Through the resource module's writer, so each copy carries its rendered view as the API's do.
+        await saveOpportunity(uow, { ...template, id });
       }
       await uow.setSequence('opportunity', sequence + count);
       return ids;

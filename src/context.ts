@@ -85,9 +85,17 @@ export interface RequestContext {
   sent: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * An answer already serialized by its resource module (a view stored beside its record, see `RecordKind.view`):
+ * the server sends the text as it is. It must be exactly what serializing the operation's output would give.
+ */
+export class RenderedOutput {
+  constructor(readonly json: string) {}
+}
+
 export type Handler<Op extends OperationName> = (
   ctx: RequestContext,
   input: OperationShapes[Op]['input'],
-) => OperationShapes[Op]['output'] | Promise<OperationShapes[Op]['output']>;
+) => OperationShapes[Op]['output'] | RenderedOutput | Promise<OperationShapes[Op]['output'] | RenderedOutput>;
 
 export type HandlerTable = { [Op in OperationName]?: Handler<Op> };

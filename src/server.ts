@@ -11,7 +11,7 @@ import { authenticateRequest, SERVED_REGION, type AuthSettings } from './auth/au
 import { Clock } from './clock.js';
 import { SharedSettings } from './settings.js';
 import { defaultOptions, type RuntimeConfig, type ServerOptions } from './config.js';
-import type { OperationRunner, RequestContext, Services } from './context.js';
+import { RenderedOutput, type OperationRunner, type RequestContext, type Services } from './context.js';
 import { ApiError, InternalServerException, NotImplementedException, ThrottlingException } from './errors.js';
 import { EventOutbox } from './events/outbox.js';
 import { FaultRules, InjectedFault } from './faults/rules.js';
@@ -210,7 +210,7 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
       if (!(err instanceof ApiError)) services.storeHealth.noteFailure(err);
       throw err;
     }
-    const rendered = renderOutput(result);
+    const rendered = result instanceof RenderedOutput ? result.json : renderOutput(result);
     if (cacheKey !== null) readCache.set(cacheKey, handler, readKinds!, versions, rendered);
     return rendered;
   };

@@ -9,6 +9,7 @@ import { postgresUnreachable, REPO_ROOT } from './helpers.js';
 
 const SUITES = [
   'opportunities',
+  'opportunity-view',
   'accept-invitation',
   'engagement-invitations',
   'engagements',

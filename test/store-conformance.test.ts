@@ -23,6 +23,7 @@ import {
   SchemaVersionError,
   type Query,
   type TaskRecord,
+  type UnitOfWork,
   type UnitOfWorkStore,
 } from '../src/store/unit-of-work.js';
 
@@ -201,6 +202,30 @@ for (const engine of engines) {
       assert.equal(await store.transaction((uow) => uow.delete(opportunityKind, ['Sandbox', record.id])), true);
       assert.equal(await store.transaction((uow) => uow.delete(opportunityKind, ['Sandbox', record.id])), false);
       assert.equal(await store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', record.id])), undefined);
+    });
+
+    it('keeps a view beside a record: written with it, read by key and equal fields, dropped by a put without one', async () => {
+      const record = opportunity(1);
+      const view = JSON.stringify({ Id: record.id, Note: 'rendered \u00e9' });
+      const read = (key: string[], where?: Parameters<UnitOfWork['getView']>[2]) =>
+        store.transaction((uow) => uow.getView(opportunityKind, key, where), { readOnly: true });
+      await store.transaction((uow) => uow.put(opportunityKind, record, view));
+      assert.equal(await read(['Sandbox', record.id]), view);
+      assert.equal(await read(['Sandbox', record.id], { accountId: ACCOUNT, visible: true }), view);
+      // A condition that does not hold, or another key: no such record.
+      assert.equal(await read(['Sandbox', record.id], { accountId: '999999999999', visible: true }), undefined);
+      assert.equal(await read(['Sandbox', record.id], { visible: false }), undefined);
+      assert.equal(await read(['AWS', record.id]), undefined);
+      // The record itself is unchanged by its view.
+      assert.deepEqual(await store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', record.id])), record);
+      // A put without a view leaves none (never an older one): null, the record exists.
+      await store.transaction((uow) => uow.put(opportunityKind, { ...record, lastModifiedAt: '2025-06-01T00:00:00.000Z' }));
+      assert.equal(await read(['Sandbox', record.id], { visible: true }), null);
+      await store.transaction((uow) => uow.put(opportunityKind, record, view));
+      assert.equal(await read(['Sandbox', record.id]), view);
+      // Kinds that keep no view refuse one.
+      await assert.rejects(store.transaction((uow) => uow.put(taskKind, task(1), '{}')), /keeps no view/);
+      await assert.rejects(store.transaction((uow) => uow.getView(taskKind, ['Sandbox', task(1).id])), /keeps no view/);
     });
 
     it('commits everything or nothing, and refuses a record missing a required field', async () => {
@@ -644,7 +669,7 @@ for (const engine of engines) {
         // Declared indexes and grid indexes; SQLite names no expression column, so its expressions read `<expr>`.
         const expectedIndexes = allIndexColumns(kind).map((cols) => cols.join(','));
         const unnamed = (cols: string) => cols.split(',').map((c) => (c.startsWith('(') ? '<expr>' : c)).join(',');
-        const expectedColumns = [...Object.keys(kind.fields).map(snake), 'doc'].sort();
+        const expectedColumns = [...Object.keys(kind.fields).map(snake), 'doc', ...(kind.view ? ['view'] : [])].sort();
         if (store.engine === 'sqlite') {
           const db = (store as unknown as { db: Database.Database }).db;
           const columns = (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name).sort();

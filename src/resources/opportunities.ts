@@ -4,7 +4,7 @@
 // one store transaction, so a failure leaves nothing behind.
 import { AWS_ACCOUNT } from '../accounts.js';
 import { arns } from '../arns.js';
-import type { Handler, HandlerTable, Services } from '../context.js';
+import { RenderedOutput, type Handler, type HandlerTable, type Services } from '../context.js';
 import { ConflictException, ResourceNotFoundException, ValidationException } from '../errors.js';
 import type { DetailType } from '../events/outbox.js';
 import type {
@@ -93,7 +93,7 @@ export async function saveOpportunity(uow: UnitOfWork, record: OpportunityRecord
   if (project?.ExpectedCustomerSpend) {
     record.data = { ...record.data, Project: { ...project, ExpectedCustomerSpend: normalizeSpend(project.ExpectedCustomerSpend) } };
   }
-  await uow.put(opportunityKind, record);
+  await uow.put(opportunityKind, record, JSON.stringify(opportunityView(record)));
 }
 
 /**
@@ -311,10 +311,16 @@ const createOpportunity: Handler<'CreateOpportunity'> = (ctx, input) => {
 // ---------------------------------------------------------------------------------------------------------
 // GetOpportunity
 
+/** The view saved with the record (nothing parsed or serialized); a record saved without one is rendered here. */
 const getOpportunity: Handler<'GetOpportunity'> = (ctx, input) =>
-  ctx.services.store.transaction(async (uow) => opportunityView(await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier)), {
-    readOnly: true,
-  });
+  ctx.services.store.transaction(
+    async (uow) => {
+      const view = await uow.getView(opportunityKind, [ctx.catalog, input.Identifier], { accountId: ctx.accountId, visible: true });
+      if (typeof view === 'string') return new RenderedOutput(view);
+      return opportunityView(await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier));
+    },
+    { readOnly: true },
+  );
 
 // ---------------------------------------------------------------------------------------------------------
 // ListOpportunities
@@ -702,7 +708,7 @@ export function setAwsOpportunityData(services: Services, target: { accountId: s
       throw new AwsDataTargetError(409, `Opportunity ${record.id} was made from another partner's invitation: AWS reviews the sender's opportunity; set the data there.`);
     }
     const updated: OpportunityRecord = { ...record, aws: mergeAwsData(record.aws, change) };
-    await uow.put(opportunityKind, updated);
+    await saveOpportunity(uow, updated);
     await emitOpportunityEvent(uow, services, updated, 'Opportunity Updated');
     for (const receiver of await receiverOpportunities(uow, updated)) await emitOpportunityEvent(uow, services, receiver, 'Opportunity Updated');
     const outcome = await awsSummaryOf(uow, updated);

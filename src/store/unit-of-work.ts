@@ -41,6 +41,12 @@ export interface RecordKind<Doc, F extends Fields<Doc> = Fields<Doc>> {
   readonly grids?: readonly Grid<keyof F & string>[];
   /** Fields that scope a record to an account and a catalog, for partial resets. */
   readonly scope: { readonly account?: keyof F & string; readonly catalog?: keyof F & string };
+  /**
+   * The kind keeps a rendered view beside each record: the JSON its resource module answers reads with, written
+   * with the record (`put`'s third argument) and read back as text by `getView`, so a read parses and serializes
+   * nothing. A put without a view stores none, and `getView` then says so: a view is never older than its record.
+   */
+  readonly view?: true;
 }
 
 /**
@@ -185,8 +191,16 @@ export type KeyValues = readonly (string | number)[];
 
 export interface UnitOfWork {
   get<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<D | undefined>;
-  /** Inserts, or replaces the record with the same key. */
-  put<D, F extends Fields<D>>(kind: RecordKind<D, F>, doc: D): Promise<void>;
+  /**
+   * Inserts, or replaces the record with the same key. `view` (kinds declaring `view` only): the record's rendered
+   * view, stored beside it; without one the record has no view until its next put with one.
+   */
+  put<D, F extends Fields<D>>(kind: RecordKind<D, F>, doc: D, view?: string): Promise<void>;
+  /**
+   * The stored view of the record with this key whose fields equal `where` (a kind declaring `view`): its text;
+   * `null` when that record exists but was put without a view; `undefined` when no such record exists.
+   */
+  getView<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues, where?: { readonly [K in keyof F]?: FieldValue }): Promise<string | null | undefined>;
   /** Returns whether a record was deleted. */
   delete<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<boolean>;
   query<D, F extends Fields<D>>(kind: RecordKind<D, F>, query: Query<F>): Promise<Page<D>>;

@@ -89,8 +89,9 @@ export function renderKind(engine: EngineName, kind: AnyKind): string[] {
     ([name, field]) => `${snake(name)} ${columnType(engine, field)}${field.optional ? '' : ' NOT NULL'}`,
   );
   const docType = engine === 'sqlite' ? 'TEXT' : 'text';
+  const view = kind.view ? `, view ${docType}` : '';
   const ddl = [
-    `CREATE TABLE ${table} (${columns.join(', ')}, doc ${docType} NOT NULL, PRIMARY KEY (${kind.key.map(snake).join(', ')}))`,
+    `CREATE TABLE ${table} (${columns.join(', ')}, doc ${docType} NOT NULL${view}, PRIMARY KEY (${kind.key.map(snake).join(', ')}))`,
   ];
   for (const cols of allIndexColumns(kind)) {
     ddl.push(`CREATE INDEX ${indexName(kind, cols)} ON ${table} (${cols.join(', ')})`);
@@ -130,7 +131,7 @@ export class KindPlan {
       if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
       return kind.key.map((k, i) => `${snake(k)} = ${b.p(key[i]!)}`).join(' AND ');
     };
-    const cols = [...this.fieldNames.map(snake), 'doc'];
+    const cols = [...this.fieldNames.map(snake), 'doc', ...(kind.view ? ['view'] : [])];
     const placeholders = cols.map((_, i) => (engine === 'sqlite' ? '?' : `$${i + 1}`));
     const keyCols = kind.key.map(snake);
     const updates = cols.filter((c) => !keyCols.includes(c)).map((c) => `${c} = excluded.${c}`);
@@ -138,8 +139,32 @@ export class KindPlan {
     this.upsertSql = `INSERT INTO ${this.table} (${cols.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
   }
 
-  /** Column values of a document, checked against the declaration. */
-  values(doc: unknown): SqlParam[] {
+  /** SELECT view by key and equal fields, per list of those fields (built once each). */
+  private readonly viewSql = new Map<string, string>();
+
+  viewQuery(fields: readonly string[]): string {
+    const signature = fields.join(',');
+    let sql = this.viewSql.get(signature);
+    if (sql === undefined) {
+      if (!this.kind.view) throw new Error(`${this.kind.name}: the kind keeps no view`);
+      const b = new SqlBuilder(this.engine);
+      const conditions = [...this.kind.key, ...fields].map((name) => {
+        this.field(name);
+        return `${snake(name)} = ${b.p('')}`;
+      });
+      sql = `SELECT view FROM ${this.table} WHERE ${conditions.join(' AND ')}`;
+      this.viewSql.set(signature, sql);
+    }
+    return sql;
+  }
+
+  /** A condition value as its column holds it (SQLite stores booleans as 0/1). */
+  param(value: FieldValue): SqlParam {
+    return this.engine === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  }
+
+  /** Column values of a document, checked against the declaration (and its view, for kinds that keep one). */
+  values(doc: unknown, view?: string): SqlParam[] {
     const values: SqlParam[] = [];
     for (const name of this.fieldNames) {
       const field = this.kind.fields[name]!;
@@ -154,6 +179,8 @@ export class KindPlan {
       values.push(this.engine === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value);
     }
     values.push(JSON.stringify(doc));
+    if (this.kind.view) values.push(view ?? null);
+    else if (view !== undefined) throw new Error(`${this.kind.name}: the kind keeps no view`);
     return values;
   }
 
@@ -356,11 +383,21 @@ export class SqlUnitOfWork implements UnitOfWork {
     return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.doc as string) as D);
   }
 
-  async put<D, F extends Fields<D>>(kind: RecordKind<D, F>, doc: D): Promise<void> {
+  async put<D, F extends Fields<D>>(kind: RecordKind<D, F>, doc: D, view?: string): Promise<void> {
     this.writable('put');
     const plan = this.plans(asAny(kind));
-    await this.exec.run(plan.upsertSql, plan.values(doc));
+    await this.exec.run(plan.upsertSql, plan.values(doc, view));
     this.hooks.touched(kind.name);
+  }
+
+  async getView<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues, where: { readonly [K in keyof F]?: FieldValue } = {}): Promise<string | null | undefined> {
+    const plan = this.plans(asAny(kind));
+    if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
+    const fields = Object.keys(where).filter((name) => where[name as keyof F] !== undefined);
+    const params: SqlParam[] = [...key];
+    for (const name of fields) params.push(plan.param(where[name as keyof F]!));
+    const rows = await this.exec.all(plan.viewQuery(fields), params);
+    return rows.length === 0 ? undefined : ((rows[0]!.view as string | null) ?? null);
   }
 
   async delete<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<boolean> {

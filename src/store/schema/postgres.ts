@@ -133,6 +133,13 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX rec_opportunity_ix_ba01010d6b ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), target_close_date, id, last_modified_date, stage, review_status, customer_company_name, created_date);
     `,
   },
+  {
+    version: 6,
+    description: "opportunity views: GetOpportunity's answer stored beside the record (kinds.ts, `view`)",
+    sql: `
+      ALTER TABLE rec_opportunity ADD COLUMN view text;
+    `,
+  },
 ];
 
 export const latestPostgresVersion = postgresMigrations[postgresMigrations.length - 1]!.version;

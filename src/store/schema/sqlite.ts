@@ -101,7 +101,8 @@ function moveEarlierRecords(db: MigrationConnection): void {
     if (table === undefined) continue; // a kind added after version 4
     const kind =
       declared.name === engagementMemberKind.name ? MEMBER_KIND_AT_VERSION_4 : declared.name === taskKind.name ? taskKindAtVersion4(declared) : declared;
-    const plan = new KindPlan('sqlite', kind);
+    // Views (version 9) do not exist yet: the moved records have none, and GetOpportunity renders them.
+    const plan = new KindPlan('sqlite', { ...kind, view: undefined });
     const insert = db.prepare(plan.upsertSql);
     for (const row of db.prepare(`SELECT doc FROM ${table}`).all() as { doc: string }[]) {
       const doc: unknown = JSON.parse(row.doc);
@@ -344,6 +345,13 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX rec_opportunity_ix_65a2ec1658 ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), id_order, id, last_modified_date, stage, review_status, customer_company_name, created_date, target_close_date);
       CREATE INDEX rec_opportunity_ix_080436e3bc ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), customer_company_name, id, last_modified_date, stage, review_status, created_date, target_close_date);
       CREATE INDEX rec_opportunity_ix_ba01010d6b ON rec_opportunity (account_id, catalog, visible, (last_modified_date / 86400000), target_close_date, id, last_modified_date, stage, review_status, customer_company_name, created_date);
+    `,
+  },
+  {
+    version: 9,
+    description: "opportunity views: GetOpportunity's answer stored beside the record (kinds.ts, `view`)",
+    sql: `
+      ALTER TABLE rec_opportunity ADD COLUMN view TEXT;
     `,
   },
 ];
