@@ -12,6 +12,7 @@ import { shapes } from '../src/model/generated/shapes.js';
 import { operationNames, operations } from '../src/model/generated/operations.js';
 import type { LengthConstraint, MemberDef } from '../src/model/shape-types.js';
 import { compiledPatterns, compilePattern, validateShape } from '../src/model/validate.js';
+import { isFlat } from '../src/model/pattern.js';
 import { REPO_ROOT, startTestServer } from './helpers.js';
 import { attacks, parsePattern, samples, POISONS } from './pattern-attacks.js';
 
@@ -255,6 +256,21 @@ describe('patterns: linear time for every pattern of the model', () => {
       for (const input of inputs) assert.equal(compiled.test(input), reference.test(input), `${source} on ${JSON.stringify(input)}`);
     }
     assert.equal(compilePattern('^(?<year>\\d{4})-\\k<year>$').engine, 'backtracking', 'back-references stay on RegExp');
+    // Flat patterns run on RegExp: one variable quantifier at most (anchored), or none.
+    for (const flat of ['^O[0-9]{1,19}$', '^[a-zA-Z]+$', '^.{0,80}$', 'task-[0-9a-z]{13}$', '^\\+[1-9]\\d{1,14}$', '^[\\u0020-\\u007E]{1,80}$', '^\\p{L}x*$', '^[]a?$']) {
+      assert.ok(isFlat(flat), `${flat} is flat`);
+    }
+    for (const nested of ['^a*b*$', 'x[a-z]*y', '^(ab)*$', '^a|b$', '^a*$b', '^(?=.{2})a*$', '^(a)\\1$', '^a*\\b$', '^[a[b]]*$', '^a{2,}b+$']) {
+      assert.ok(!isFlat(nested), `${nested} is not flat`);
+    }
+    for (const [source, inputs] of [
+      ['^O[0-9]{1,19}$', ['O1', 'O', `O${'1'.repeat(20)}`, 'o1', 'O1\n']],
+      ['^.{0,3}$', ['', 'abc', 'abcd', 'a\nb', '\u{1F600}\u{1F600}\u{1F600}']],
+      ['^[\\u0020-\\u007E]{1,2}$', ['a', '~~', '\u00e9', 'abc']],
+    ] as const) {
+      const compiled = compilePattern(source);
+      for (const input of inputs) assert.equal(compiled.test(input), referenceRegExp(source).test(input), `${source} on ${JSON.stringify(input)}`);
+    }
     assert.equal(compilePattern('^(?=.{2,4}$)[a-z]+$').engine, 'linear', 'a leading length look-ahead becomes a length check');
   });
 });

@@ -11,15 +11,49 @@ function contentType(routing: Routing): string {
   return routing === 'rest' ? REST_CONTENT_TYPE : AWS_JSON_CONTENT_TYPE;
 }
 
+interface Answer {
+  res: ServerResponse;
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+/**
+ * Answers ready during one event-loop turn, written together at its end. A busy server that wrote each answer
+ * the moment it was ready woke the client's process once per answer, and a wake-up costs the writer a syscall's
+ * worth of scheduler work (in a VM an inter-processor interrupt: a fifth of a GetOpportunity's CPU time and half
+ * of its kernel time, BENCHMARKS.md). Written back to back, the first answer wakes the client and the others
+ * find it awake. An answer waits at most for the rest of its turn.
+ */
+let turnAnswers: Answer[] = [];
+const queuedAnswers = new WeakSet<ServerResponse>();
+
+function writeTurnAnswers(): void {
+  const answers = turnAnswers;
+  turnAnswers = [];
+  for (const { res, status, headers, body } of answers) {
+    try {
+      res.writeHead(status, headers);
+      res.end(body);
+    } catch {
+      // Only a socket already gone can refuse an answer: nobody is left to read it.
+      res.destroy();
+    }
+  }
+}
+
 /** `headers` must be a fresh object (every caller builds one): it is completed in place, not copied. */
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
-  if (res.headersSent) return;
+  if (res.headersSent || queuedAnswers.has(res)) return;
   headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   // Date: Node adds real wall-clock time (IMF-fixdate, cached per second), never the emulator's business clock
   // (decision 6). Copying the headers and formatting a date per answer cost ~15% of a GetOpportunity's CPU
   // time (BENCHMARKS.md).
-  res.writeHead(status, headers);
-  res.end(body);
+  queuedAnswers.add(res);
+  // The request log reads the status as soon as the answer is queued.
+  res.statusCode = status;
+  if (turnAnswers.length === 0) setImmediate(writeTurnAnswers);
+  turnAnswers.push({ res, status, headers, body });
 }
 
 /** 200 with the output; operations with no output answer an empty body (decision 5). */
