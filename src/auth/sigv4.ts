@@ -44,8 +44,18 @@ export function sha256Hex(body: Buffer): string {
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const ISO_PUNCTUATION = /[-:]/g;
 
+/** The last stamp parsed: a client signs every request of one second with the same stamp. */
+let lastStamp: { value: string; ms: number | undefined } = { value: '', ms: undefined };
+
 /** Parses `YYYYMMDDTHHMMSSZ`; undefined when malformed or not a real calendar time. */
 export function parseAmzDate(value: string): number | undefined {
+  if (value === lastStamp.value) return lastStamp.ms;
+  const ms = parseStamp(value);
+  lastStamp = { value, ms };
+  return ms;
+}
+
+function parseStamp(value: string): number | undefined {
   const match = AMZ_DATE.exec(value);
   if (match === null) return undefined;
   const [year, month, day, hour, minute, second] = [+match[1]!, +match[2]!, +match[3]!, +match[4]!, +match[5]!, +match[6]!];
