@@ -257,6 +257,34 @@ for (const engine of engines) {
       }
     });
 
+    it('runs bulk transactions like any other, each alone in its transaction on SQLite', async () => {
+      await store.transaction((uow) => uow.put(opportunityKind, opportunity(99)));
+      const before = store.version('opportunity');
+      const write = (n: number) => store.transaction((uow) => uow.put(opportunityKind, opportunity(n)));
+      const bulk = (from: number, fail: boolean) =>
+        store.transaction(
+          async (uow) => {
+            for (let n = from; n < from + 10; n++) await uow.put(opportunityKind, opportunity(n));
+            await uow.delete(opportunityKind, ['Sandbox', opportunity(99).id]);
+            if (fail) throw new Error('bulk fails');
+          },
+          { bulk: true },
+        );
+      // Queued in one turn: on SQLite, without the bulk ones, they would share one group commit.
+      const results = await Promise.allSettled([write(1), bulk(10, false), write(2), bulk(20, true), write(3)]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+      );
+      const ids = await pageAll(store, { where: { accountId: ACCOUNT }, limit: 50 });
+      const expected = [1, 2, 3, ...Array.from({ length: 10 }, (_, i) => 10 + i)];
+      assert.deepEqual(ids.sort(), expected.map((n) => opportunity(n).id).sort(), 'the failed bulk transaction left nothing behind');
+      if (engine.name.startsWith('SQLite')) {
+        // Groups: the first write; the bulk one alone; the next write; the failed bulk one (no commit); the last write.
+        assert.equal(store.version('opportunity'), before + 4, 'each bulk transaction ran in a group of its own');
+      }
+    });
+
     // SQLite only: PostgreSQL runs concurrent transactions side by side, so it has no queue to put in order.
     if (engine.name.startsWith('SQLite')) it('runs queued writes in order, each seeing the writes before it, answered only once committed (SQLite)', async () => {
       const order: string[] = [];
