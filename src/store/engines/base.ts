@@ -61,11 +61,14 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
     return plan;
   }
 
-  /** Builds the context of one attempt. */
-  protected context(exec: Executor, readOnly: boolean): TxContext {
+  /**
+   * Builds the context of one attempt. `tracksRows`: no other transaction can change a row between this one's
+   * read and its write (see SqlUnitOfWork), so a put writes only what changed.
+   */
+  protected context(exec: Executor, readOnly: boolean, tracksRows: boolean): TxContext {
     const touched = new Set<string>();
     const hooks = { touched: (kind: string) => touched.add(kind), beforeFirstEvent: this.beforeFirstEvent?.bind(this) };
-    return { exec, touched, uow: new SqlUnitOfWork(this.engine, exec, (k) => this.plan(k), hooks, readOnly) };
+    return { exec, touched, uow: new SqlUnitOfWork(this.engine, exec, (k) => this.plan(k), hooks, readOnly, tracksRows && !readOnly) };
   }
 
   /**

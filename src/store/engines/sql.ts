@@ -111,6 +111,12 @@ export class SqlBuilder {
   }
 }
 
+/** A record's row as stored: its column values (as `KindPlan.values` gives them) and its document. */
+export interface StoredRow {
+  readonly columns: readonly SqlParam[];
+  readonly doc: string;
+}
+
 /** The statements of a kind that do not depend on the query, built once. */
 export class KindPlan {
   readonly table: string;
@@ -119,6 +125,13 @@ export class KindPlan {
   readonly upsertSql: string;
   /** SELECT doc by key (the key values are its parameters, in order). */
   readonly getSql: string;
+  /** SELECT doc and every column by key (same parameters), for `storedRow`. */
+  readonly getRowSql: string;
+  /** Where the key fields are among `fieldNames` (and so among `values`), in key order. */
+  readonly keyPositions: number[];
+  private readonly columnNames: string[];
+  /** UPDATE statements by the positions of the columns they set. */
+  private readonly updates = new Map<string, string>();
 
   constructor(
     readonly engine: EngineName,
@@ -130,12 +143,43 @@ export class KindPlan {
       if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
       return kind.key.map((k, i) => `${snake(k)} = ${b.p(key[i]!)}`).join(' AND ');
     };
-    const cols = [...this.fieldNames.map(snake), 'doc'];
+    this.columnNames = this.fieldNames.map(snake);
+    this.keyPositions = kind.key.map((k) => this.fieldNames.indexOf(k));
+    const cols = [...this.columnNames, 'doc'];
     const placeholders = cols.map((_, i) => (engine === 'sqlite' ? '?' : `$${i + 1}`));
     const keyCols = kind.key.map(snake);
     const updates = cols.filter((c) => !keyCols.includes(c)).map((c) => `${c} = excluded.${c}`);
-    this.getSql = `SELECT doc FROM ${this.table} WHERE ${keyCols.map((c, i) => `${c} = ${engine === 'sqlite' ? '?' : `$${i + 1}`}`).join(' AND ')}`;
+    const byKey = keyCols.map((c, i) => `${c} = ${engine === 'sqlite' ? '?' : `$${i + 1}`}`).join(' AND ');
+    this.getSql = `SELECT doc FROM ${this.table} WHERE ${byKey}`;
+    this.getRowSql = `SELECT ${cols.join(', ')} FROM ${this.table} WHERE ${byKey}`;
     this.upsertSql = `INSERT INTO ${this.table} (${cols.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  }
+
+  /** A row read with `getRowSql`, its columns in the form `values` gives them (PostgreSQL answers bigint as text). */
+  storedRow(row: Row): StoredRow {
+    const columns = this.fieldNames.map((name, i): SqlParam => {
+      const value = row[this.columnNames[i]!] as SqlParam;
+      const type = this.kind.fields[name]!.type;
+      return typeof value === 'string' && (type === 'int' || type === 'timestamp') ? Number(value) : value;
+    });
+    return { columns, doc: row.doc as string };
+  }
+
+  /**
+   * UPDATE by key of the columns at `positions` (of `fieldNames`) and the document. Parameters: those columns'
+   * values in order, the document, then the key values.
+   */
+  updateSql(positions: readonly number[]): string {
+    const id = positions.join(',');
+    let sql = this.updates.get(id);
+    if (sql === undefined) {
+      const p = (i: number) => (this.engine === 'sqlite' ? '?' : `$${i + 1}`);
+      const set = [...positions.map((at, i) => `${this.columnNames[at]} = ${p(i)}`), `doc = ${p(positions.length)}`];
+      const where = this.keyPositions.map((at, i) => `${this.columnNames[at]} = ${p(positions.length + 1 + i)}`);
+      sql = `UPDATE ${this.table} SET ${set.join(', ')} WHERE ${where.join(' AND ')}`;
+      this.updates.set(id, sql);
+    }
+    return sql;
   }
 
   /** Column values of a document, checked against the declaration. */
@@ -334,15 +378,27 @@ const FEW_BESIDES_RANGE = 10_000;
 /** The most buckets a grid page may seek through (one seek each): 20,000 days, about 55 years of one-day buckets. */
 const MAX_GRID_BUCKETS = 20_000;
 
+/** Identifies a record among the rows a unit of work has read: its kind and key values. */
+const rowId = (kind: { name: string }, key: readonly unknown[]): string => `${kind.name}\u0000${key.join('\u0000')}`;
+
 export class SqlUnitOfWork implements UnitOfWork {
   private eventsAppended = false;
+  /** Rows as this transaction read (or last wrote) them, by `rowId`; only when `tracksRows`. */
+  private readonly stored = new Map<string, StoredRow>();
 
+  /**
+   * `tracksRows`: the rows this transaction reads cannot change under it before it writes them (the SQLite
+   * writer holds the file's write lock; PostgreSQL SERIALIZABLE aborts the write instead). Then a `put` of a
+   * record read here writes only the columns whose values changed (and the document), so SQLite leaves alone
+   * the indexes of the fields that stayed the same, where an upsert rewrites every index entry of the record.
+   */
   constructor(
     private readonly engine: EngineName,
     private readonly exec: Executor,
     private readonly plans: (kind: AnyKind) => KindPlan,
     private readonly hooks: EngineHooks,
     private readonly readOnly: boolean,
+    private readonly tracksRows = false,
   ) {}
 
   private writable(what: string): void {
@@ -352,15 +408,43 @@ export class SqlUnitOfWork implements UnitOfWork {
   async get<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<D | undefined> {
     const plan = this.plans(asAny(kind));
     if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
-    const rows = await this.exec.all(plan.getSql, key);
-    return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.doc as string) as D);
+    if (!this.tracksRows) {
+      const rows = await this.exec.all(plan.getSql, key);
+      return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.doc as string) as D);
+    }
+    const rows = await this.exec.all(plan.getRowSql, key);
+    if (rows.length === 0) return undefined;
+    const row = plan.storedRow(rows[0]!);
+    this.stored.set(rowId(kind, key), row);
+    return JSON.parse(row.doc) as D;
   }
 
   async put<D, F extends Fields<D>>(kind: RecordKind<D, F>, doc: D): Promise<void> {
     this.writable('put');
     const plan = this.plans(asAny(kind));
-    await this.exec.run(plan.upsertSql, plan.values(doc));
+    const values = plan.values(doc);
+    if (this.tracksRows) await this.writeTracked(kind, plan, values);
+    else await this.exec.run(plan.upsertSql, values);
     this.hooks.touched(kind.name);
+  }
+
+  /** A put in a transaction that tracks rows: an UPDATE of what changed when the stored row is known. */
+  private async writeTracked(kind: { name: string }, plan: KindPlan, values: SqlParam[]): Promise<void> {
+    const key = plan.keyPositions.map((at) => values[at]!);
+    const id = rowId(kind, key);
+    const before = this.stored.get(id);
+    const columns = values.slice(0, -1);
+    const doc = values[values.length - 1] as string;
+    let written = false;
+    if (before !== undefined) {
+      const changed: number[] = [];
+      for (let i = 0; i < columns.length; i++) if (columns[i] !== before.columns[i]) changed.push(i);
+      // The same row again: nothing to write.
+      if (changed.length === 0 && doc === before.doc) return;
+      written = (await this.exec.run(plan.updateSql(changed), [...changed.map((at) => columns[at]!), doc, ...key])) > 0;
+    }
+    if (!written) await this.exec.run(plan.upsertSql, values);
+    this.stored.set(id, { columns, doc });
   }
 
   async delete<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<boolean> {
@@ -368,6 +452,7 @@ export class SqlUnitOfWork implements UnitOfWork {
     const plan = this.plans(asAny(kind));
     const b = new SqlBuilder(this.engine);
     const n = await this.exec.run(`DELETE FROM ${plan.table} WHERE ${plan.keyWhere(b, key)}`, b.params);
+    this.stored.delete(rowId(kind, key));
     if (n > 0) this.hooks.touched(kind.name);
     return n > 0;
   }
@@ -655,6 +740,7 @@ export class SqlUnitOfWork implements UnitOfWork {
 
   async deleteEverything(): Promise<void> {
     this.writable('deleteEverything');
+    this.stored.clear();
     for (const kind of allKinds as readonly unknown[] as readonly AnyKind[]) {
       await this.exec.run(`DELETE FROM ${this.plans(kind).table}`, []);
       this.hooks.touched(kind.name);

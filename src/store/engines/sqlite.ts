@@ -273,7 +273,8 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
           outcomes.push({ unit, ok: false, error: err });
           throw err;
         }
-        const tx = this.context(this.writer.exec, false);
+        // The group holds the file's write lock: what a unit reads stays as it read it until it writes.
+        const tx = this.context(this.writer.exec, false, true);
         try {
           const value = await unit.run(tx);
           this.writer.command('RELEASE unit');
@@ -343,7 +344,7 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     try {
       reader.command('BEGIN');
       try {
-        return await fn(this.context(reader.exec, true));
+        return await fn(this.context(reader.exec, true, false));
       } finally {
         if (reader.db.inTransaction) reader.command('COMMIT');
       }
@@ -381,7 +382,7 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     try {
       this.writer.command('BEGIN');
       try {
-        return await fn(this.context(this.writer.exec, true));
+        return await fn(this.context(this.writer.exec, true, false));
       } finally {
         if (this.db.inTransaction) this.writer.command('COMMIT');
       }
