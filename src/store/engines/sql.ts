@@ -43,7 +43,16 @@ export const asAny = <D, F extends Fields<D>>(kind: RecordKind<D, F>): AnyKind =
 // ---------------------------------------------------------------------------------------------------------
 // Names and DDL
 
-export const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeNames = new Map<string, string>();
+/** A field's column name (`lastModifiedDate` → `last_modified_date`), worked out once per name: every query asks. */
+export const snake = (name: string): string => {
+  let column = snakeNames.get(name);
+  if (column === undefined) {
+    column = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    snakeNames.set(name, column);
+  }
+  return column;
+};
 export const tableOf = (kind: { name: string }): string => `rec_${kind.name}`;
 
 /** Index columns: the declared fields, then the key fields not already listed (the keyset tie-breaker). */
