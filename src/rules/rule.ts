@@ -64,7 +64,9 @@ export function changedFields(before: unknown, after: unknown, path = '', out: s
   if (isPlainObject(before) || isPlainObject(after)) {
     const b = isPlainObject(before) ? before : {};
     const a = isPlainObject(after) ? after : {};
-    for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
+    const keys = Object.keys(b);
+    for (const key of Object.keys(a)) if (!Object.hasOwn(b, key)) keys.push(key);
+    for (const key of keys.sort()) {
       // The same value (most members of an update): nothing below it differs, and no path to build.
       if (b[key] !== a[key]) changedFields(b[key], a[key], fieldPath(path, key), out);
     }
