@@ -2,18 +2,20 @@
 // on a shared machine). A measurement, not a test.
 //
 //   node dist/bench/update-cost.js [--updates 2000] [--pool 20000] [--rounds 3] [--concurrency 1]
-//                                  [--durability full|normal] [--db <file|postgres://…>] [--profile <file>]
+//     [--order sequential|random] [--durability full|normal] [--db <file|postgres://…>] [--profile <file>]
 //
 // The server is started with `startServer` on a fresh SQLite file (or the PostgreSQL URL given, in a fresh
 // schema) with the read cache off. One opportunity is created through the API (`bench/get-opportunity.ts`'s
 // input) and copied `--pool` times straight into the store, so the table and its indexes have the size of the
 // get20k/mixed benchmark. Then, per round:
 //   - `--updates` UpdateOpportunity calls through `services.runOperation` (validation, handler, store, rendering;
-//     no HTTP parsing, authentication or socket), each to the next opportunity of the pool, carrying the
+//     no HTTP parsing, authentication or socket), each to the next opportunity of the pool (`--order`), with the
 //     LastModifiedDate its previous update answered. Odd visits to an opportunity send the body the mixed
 //     benchmark sends (only LastModifiedDate changes), even ones also change NextSteps (the document grows its
 //     NextStepsHistory; no other listed field changes);
 //   - the same number of GetOpportunity calls (read-cache misses) through the same path, as the cheap call.
+// `--order`: the updates walk the pool in id order (as the mixed HTTP benchmark does: the updates of one group
+// commit share index pages) or jump through it (each update's pages its own, as with unrelated clients).
 // `--concurrency` callers run at once (1: each update is its own transaction and COMMIT; more: SQLite's group
 // commit shares a COMMIT between them, as under load). CPU is `process.cpuUsage()` (user + system) of this
 // process over the loop, divided by the calls; the client side is a function call. Reported per round and as
@@ -42,6 +44,7 @@ const UPDATES = Number(flag('updates', '2000'));
 const POOL = Number(flag('pool', '20000'));
 const ROUNDS = Number(flag('rounds', '3'));
 const CONCURRENCY = Number(flag('concurrency', '1'));
+const RANDOM_ORDER = flag('order', 'sequential') === 'random';
 const DB = flag('db', '');
 const PROFILE = flag('profile', '');
 const DURABILITY = flag('durability', 'full') === 'normal' ? 'normal' : 'full';
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
       await uow.setSequence('opportunity', sequence + POOL);
       return out;
     });
-    console.log(`${server.services.store.engine}: ${POOL} opportunities copied in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${UPDATES} updates and ${UPDATES} GETs per round, concurrency ${CONCURRENCY}, durability ${DURABILITY}`);
+    console.log(`${server.services.store.engine}: ${POOL} opportunities copied in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${UPDATES} updates and ${UPDATES} GETs per round, concurrency ${CONCURRENCY}, ${RANDOM_ORDER ? 'random' : 'sequential'} order, durability ${DURABILITY}`);
 
     // The body the mixed benchmark sends: the GET's answer without what UpdateOpportunity does not take.
     const { Arn: _a, Id: _i, CreatedDate: _cd, LastModifiedDate: _l, OpportunityTeam: _t, RelatedEntityIdentifiers: _r, ...template } = got;
@@ -103,7 +106,8 @@ async function main(): Promise<void> {
     const visits = new Map<string, number>();
 
     const update = async (i: number) => {
-      const id = ids[i % ids.length]!;
+      // 7919 is prime: unless the pool is a multiple of it, each opportunity comes once per pass over the pool.
+      const id = ids[(RANDOM_ORDER ? i * 7919 : i) % ids.length]!;
       const visit = (visits.get(id) ?? 0) + 1;
       visits.set(id, visit);
       const nextSteps = visit % 2 === 0 ? `Follow-up ${visit}` : lifeCycle.NextSteps;
