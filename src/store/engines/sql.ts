@@ -388,7 +388,7 @@ const FEW_BESIDES_RANGE = 10_000;
 const MAX_GRID_BUCKETS = 20_000;
 
 /** Identifies a record among the rows a unit of work has read: its kind and key values. */
-const rowId = (kind: { name: string }, key: readonly unknown[]): string => `${kind.name}\u0000${key.join('\u0000')}`;
+const rowId = (kind: { name: string }, key: readonly unknown[]): string => `${kind.name} ${JSON.stringify(key)}`;
 
 export class SqlUnitOfWork implements UnitOfWork {
   private eventsAppended = false;

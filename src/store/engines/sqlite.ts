@@ -204,9 +204,10 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
   /**
    * Where the writer keeps the undo information of savepoints (each unit's, and each statement's that may fail
    * half-way): SQLite copies there every page a unit is about to change, and by default spills it to a temporary
-   * file past 64 KiB, which a unit changing a record and its indexes passes (two `pwrite` calls a page, a third
-   * of an UpdateOpportunity's CPU). Request-sized groups keep it in memory; a bulk unit (a reset or an import,
-   * which may change the whole file) keeps it on disk. Set outside a transaction: SQLite reads it at BEGIN.
+   * file past 64 KiB, which a unit changing a record and its indexes passes (two `pwrite` calls a page: the
+   * largest cost of an UpdateOpportunity that could go, BENCHMARKS.md). Request-sized groups keep it in memory;
+   * a bulk unit (a reset or an import, which may change the whole file) keeps it on disk. Set outside a
+   * transaction: SQLite reads it at BEGIN.
    */
   private keepUndoOnDisk(onDisk: boolean): void {
     if (this.undoOnDisk === onDisk) return;
