@@ -235,6 +235,13 @@ describe('patterns: linear time for every pattern of the model', () => {
   it('translates the RegExp features the model might use with their JavaScript meaning', () => {
     const cases: Array<[string, string[]]> = [
       ['^.{1,3}$', ['a', 'a\nb', 'a\rb', 'a\u2028', '\u{1F600}\u{1F600}\u{1F600}', '']],
+      // Length-only patterns, counted in code: code points (a lone surrogate is one), line terminators per (?s).
+      ['^(?s).{0,3}$', ['', 'abc', 'abcd', 'a\nb', '\u{1F600}\u{1F600}\u{1F600}', '\u{1F600}\u{1F600}\u{1F600}\u{1F600}', '\ud83d\ud83d\ud83d', 'a\ud83d\ude00\ud83d']],
+      ['^(?s).{2,4}$', ['a', '\u{1F600}', '\u{1F600}\u{1F600}', 'a\r\n', 'abcde', '\u{1F600}a\u{1F600}a\u{1F600}']],
+      ['^.{2,}$', ['a', 'ab', 'a\u2029', '\u{1F600}', 'abcdefgh']],
+      ['^.{3}$', ['abc', 'ab', '\u{1F600}bc', 'a\nc']],
+      ['^.+$', ['', 'a', '\n', '\u{1F600}']],
+      ['^(?s).*$', ['', '\n\r\u2028', '\ud800']],
       ['^(?s).{2}$', ['a\n', '\r\u2028', '\u{1F600}a', 'abc']],
       ['^\\s+$', [' \t', '\u00a0\u3000', '\ufeff', 'a', '\u200b']],
       ['^[^\\s,]+$', ['ab', 'a b', 'a,b', '\u00a0']],
@@ -272,5 +279,6 @@ describe('patterns: linear time for every pattern of the model', () => {
       for (const input of inputs) assert.equal(compiled.test(input), referenceRegExp(source).test(input), `${source} on ${JSON.stringify(input)}`);
     }
     assert.equal(compilePattern('^(?=.{2,4}$)[a-z]+$').engine, 'linear', 'a leading length look-ahead becomes a length check');
+    assert.equal(compilePattern('^(?s).{0,255}$').engine, 'linear', 'a length-only pattern is a count of code points');
   });
 });

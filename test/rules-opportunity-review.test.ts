@@ -1,6 +1,7 @@
 // The review rules are pure functions of an opportunity document: tested directly, rule by rule.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   COMPLETENESS_RULES,
   REVIEW_TRANSITIONS,
@@ -168,6 +169,45 @@ describe('field locks (§3.3)', () => {
     assert.deepEqual(changedFields(before, after).sort(), ['customer.account.address.city', 'project.expectedCustomerSpend', 'project.title']);
     assert.deepEqual(changedFields({ A: null }, {}), []);
     assert.deepEqual(changedFields({ A: { B: 1, C: 2 } }, { A: { C: 2, B: 1 } }), []);
+    // Inside lists objects compare whole: a member moved to another name is a change, an undefined one is absent.
+    assert.deepEqual(changedFields({ L: [{ A: null }] }, { L: [{ B: null }] }), ['l']);
+    assert.deepEqual(changedFields({ L: [{ A: 1, B: undefined }] }, { L: [{ A: 1 }] }), []);
+  });
+
+  it('changedFields answers as comparing every leaf by its canonical JSON would, for any values', () => {
+    // The rule as first written: canonical JSON (sorted keys, undefined as null) of each leaf, compared.
+    const canonical = (v: unknown): string => {
+      if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+      if (v !== null && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+      }
+      return v === undefined ? 'null' : JSON.stringify(v);
+    };
+    const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+    const oracle = (before: unknown, after: unknown, path = '', out: string[] = []): string[] => {
+      if (isObject(before) || isObject(after)) {
+        const b = isObject(before) ? before : {};
+        const a = isObject(after) ? after : {};
+        for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
+          oracle(b[key], a[key], `${path ? `${path}.` : ''}${key.charAt(0).toLowerCase()}${key.slice(1)}`, out);
+        }
+      } else if (canonical(before ?? null) !== canonical(after ?? null)) out.push(path);
+      return out;
+    };
+    // Small alphabets, so that equal and nearly equal values meet often; some members shared by reference.
+    const leaf = fc.oneof(fc.constantFrom('a', 'b', ''), fc.constantFrom(0, 1, -0, 1.5), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('A', 'B', 'C'), tie('value'), { maxKeys: 3 })),
+    }));
+    fc.assert(
+      fc.property(value, value, fc.boolean(), (x, y, share) => {
+        const after = share && isObject(x) && isObject(y) ? { ...y, ...Object.fromEntries(Object.entries(x).slice(0, 1)) } : y;
+        assert.deepEqual(changedFields(x, after), oracle(x, after));
+        assert.deepEqual(changedFields(x, structuredClone(x)), []);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -169,6 +169,25 @@ async function pageAll(store: UnitOfWorkStore, query: Omit<Query<typeof opportun
   throw new Error('paging did not end');
 }
 
+/** Runs SQL on the store's database behind its back (to make a row disagree with its document). */
+async function rawSql(store: UnitOfWorkStore, sql: string): Promise<void> {
+  if (store.engine === 'sqlite') {
+    (store as unknown as { db: Database.Database }).db.exec(sql);
+    return;
+  }
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`SET search_path = ${pgSchema}`);
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A record as it reads back (JSON drops undefined members). */
+const stored = <T>(doc: T): T => JSON.parse(JSON.stringify(doc)) as T;
+
 // ---------------------------------------------------------------------------------------------------------
 // The cases
 
@@ -223,9 +242,95 @@ for (const engine of engines) {
       assert.equal(await read(['Sandbox', record.id], { visible: true }), null);
       await store.transaction((uow) => uow.put(opportunityKind, record, view));
       assert.equal(await read(['Sandbox', record.id]), view);
+      // Read and written back in one write transaction (an UPDATE of what changed): the new view goes with it…
+      const writeBack = (change: Partial<OpportunityRecord>, newView?: string) =>
+        store.transaction(async (uow) => {
+          const current = (await uow.get(opportunityKind, ['Sandbox', record.id]))!;
+          await uow.put(opportunityKind, { ...current, ...change }, newView);
+        });
+      await writeBack({ lastModifiedAt: '2025-07-01T00:00:00.000Z' }, '{"v":2}');
+      assert.equal(await read(['Sandbox', record.id]), '{"v":2}');
+      await writeBack({}, '{"v":3}');
+      assert.equal(await read(['Sandbox', record.id]), '{"v":3}', 'a new view of an unchanged record');
+      // …and the same record written back without one keeps none.
+      await writeBack({});
+      assert.equal(await read(['Sandbox', record.id]), null);
       // Kinds that keep no view refuse one.
       await assert.rejects(store.transaction((uow) => uow.put(taskKind, task(1), '{}')), /keeps no view/);
       await assert.rejects(store.transaction((uow) => uow.getView(taskKind, ['Sandbox', task(1).id])), /keeps no view/);
+    });
+
+    it('writes back records read in the same transaction, and every field\'s queries follow the changes', async () => {
+      const records = Array.from({ length: 12 }, (_, i) => opportunity(i + 1));
+      await store.transaction(async (uow) => {
+        for (const r of records) await uow.put(opportunityKind, r);
+      });
+      const lifeCycle = (r: OpportunityRecord, change: Record<string, unknown>) => ({ ...r, data: { ...r.data, LifeCycle: { ...r.data.LifeCycle, ...change } } });
+      // One change per record: listed fields one at a time or together, optional ones cleared, none (only the
+      // document, or nothing at all).
+      const changes: ((r: OpportunityRecord) => OpportunityRecord)[] = [
+        (r) => ({ ...r, lastModifiedAt: '2026-01-01T00:00:00.000Z' }),
+        (r) => lifeCycle(r, { Stage: 'Closed Lost' }),
+        (r) => lifeCycle(r, { Stage: undefined, ReviewStatus: undefined }),
+        (r) => ({ ...r, visible: false }),
+        (r) => ({ ...r, accountId: OTHER }),
+        (r) => ({ ...r, createdAt: '2020-01-01T00:00:00.000Z', lastModifiedAt: '2020-02-01T00:00:00.000Z' }),
+        (r) => ({ ...r, data: { ...r.data, Customer: { Account: { CompanyName: 'Zeta' } } } }),
+        (r) => lifeCycle(r, { TargetCloseDate: '2031-01-01' }),
+        (r) => ({ ...r, data: { ...r.data, Project: { Title: 'only the document changes' } } }),
+        (r) => r,
+      ];
+      const expected = new Map(records.map((r) => [r.id, stored(r)]));
+      await store.transaction(async (uow) => {
+        for (const [i, change] of changes.entries()) {
+          const next = stored(change((await uow.get(opportunityKind, ['Sandbox', records[i]!.id]))!));
+          await uow.put(opportunityKind, next);
+          expected.set(next.id, next);
+        }
+        // Written twice: the second write starts from the first (the stage moves and comes back).
+        const read = (await uow.get(opportunityKind, ['Sandbox', records[10]!.id]))!;
+        await uow.put(opportunityKind, lifeCycle(read, { Stage: 'Launched', TargetCloseDate: undefined }));
+        const twice = stored(lifeCycle(read, { ReviewStatus: 'Approved' }));
+        await uow.put(opportunityKind, twice);
+        expected.set(twice.id, twice);
+        // Deleted and written again.
+        const gone = (await uow.get(opportunityKind, ['Sandbox', records[11]!.id]))!;
+        assert.equal(await uow.delete(opportunityKind, ['Sandbox', gone.id]), true);
+        const back = stored({ ...gone, lastModifiedAt: '2026-03-01T00:00:00.000Z' });
+        await uow.put(opportunityKind, back);
+        expected.set(back.id, back);
+      });
+      const all = [...expected.values()];
+      for (const r of all) assert.deepEqual(await store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', r.id])), r);
+      // Every field's value finds exactly the records whose documents hold it (through the indexes that hold it).
+      for (const [name, field] of Object.entries(opportunityKind.fields)) {
+        const values = all.map((r) => (field.of as (d: OpportunityRecord) => unknown)(r));
+        for (const value of new Set(values)) {
+          const where = (value === undefined ? { [name]: { notIn: [] } } : { [name]: value }) as Query<typeof opportunityKind.fields>['where'];
+          const n = await store.transaction((uow) => uow.count(opportunityKind, where));
+          assert.equal(n, value === undefined ? values.filter((v) => v !== undefined).length : values.filter((v) => v === value).length, `${name} = ${String(value)}`);
+        }
+      }
+      const mine = all.filter((r) => r.accountId === ACCOUNT && r.visible);
+      const listed = { accountId: ACCOUNT, catalog: 'Sandbox', visible: true } as const;
+      for (const field of ['lastModifiedDate', 'createdDate', 'idOrder', 'customerCompanyName', 'targetCloseDate'] as const) {
+        assert.deepEqual(await pageAll(store, { where: listed, sort: { by: field, order: 'desc' }, limit: 4 }), expectedOrder(mine, field, true), field);
+      }
+      // A date range sorted by another field (a grid, kinds.ts): 2020 holds the one record moved there.
+      const inRange = await store.transaction((uow) =>
+        uow.query(opportunityKind, { where: { ...listed, createdDate: { gte: Date.UTC(2019, 0), lt: Date.UTC(2021, 0) } }, sort: { by: 'lastModifiedDate' }, limit: 10 }),
+      );
+      assert.deepEqual(inRange.items.map((r) => r.id), [records[5]!.id]);
+    });
+
+    it('corrects, when it writes a record back, a column that disagrees with the document', async () => {
+      const record = opportunity(1);
+      await store.transaction((uow) => uow.put(opportunityKind, record));
+      await rawSql(store, `UPDATE rec_opportunity SET stage = 'Stale', last_modified_date = 0 WHERE id = '${record.id}'`);
+      await store.transaction(async (uow) => uow.put(opportunityKind, (await uow.get(opportunityKind, ['Sandbox', record.id]))!));
+      const count = (where: Query<typeof opportunityKind.fields>['where']) => store.transaction((uow) => uow.count(opportunityKind, where));
+      assert.equal(await count({ stage: { notIn: [record.data.LifeCycle!.Stage!] } }), 0, 'the stale stage is gone');
+      assert.equal(await count({ id: record.id, stage: record.data.LifeCycle!.Stage!, lastModifiedDate: Date.parse(record.lastModifiedAt) }), 1);
     });
 
     it('commits everything or nothing, and refuses a record missing a required field', async () => {
@@ -279,6 +384,34 @@ for (const engine of engines) {
       if (engine.name.startsWith('SQLite')) {
         // One COMMIT for the group (the first five units queued in one turn): one change notification, not four.
         assert.equal(store.version('opportunity'), before + 1, 'the units committed as one group');
+      }
+    });
+
+    it('runs bulk transactions like any other, each alone in its transaction on SQLite', async () => {
+      await store.transaction((uow) => uow.put(opportunityKind, opportunity(99)));
+      const before = store.version('opportunity');
+      const write = (n: number) => store.transaction((uow) => uow.put(opportunityKind, opportunity(n)));
+      const bulk = (from: number, fail: boolean) =>
+        store.transaction(
+          async (uow) => {
+            for (let n = from; n < from + 10; n++) await uow.put(opportunityKind, opportunity(n));
+            await uow.delete(opportunityKind, ['Sandbox', opportunity(99).id]);
+            if (fail) throw new Error('bulk fails');
+          },
+          { bulk: true },
+        );
+      // Queued in one turn: on SQLite, without the bulk ones, they would share one group commit.
+      const results = await Promise.allSettled([write(1), bulk(10, false), write(2), bulk(20, true), write(3)]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+      );
+      const ids = await pageAll(store, { where: { accountId: ACCOUNT }, limit: 50 });
+      const expected = [1, 2, 3, ...Array.from({ length: 10 }, (_, i) => 10 + i)];
+      assert.deepEqual(ids.sort(), expected.map((n) => opportunity(n).id).sort(), 'the failed bulk transaction left nothing behind');
+      if (engine.name.startsWith('SQLite')) {
+        // Groups: the first write; the bulk one alone; the next write; the failed bulk one (no commit); the last write.
+        assert.equal(store.version('opportunity'), before + 4, 'each bulk transaction ran in a group of its own');
       }
     });
 

@@ -30,7 +30,9 @@ export function compilePattern(pattern: string): CompiledPattern {
   const dotAll = pattern.includes('(?s)');
   const source = pattern.replaceAll('(?s)', '');
   const regex = javascriptRegExp(source, dotAll);
-  // Most of the model's patterns are flat (`^O[0-9]{1,19}$`): V8 runs those several times faster than re2js.
+  const length = regex.unicode ? lengthOnly(source) : undefined;
+  if (length) return { source: pattern, engine: 'linear', test: (text) => lengthWithin(text, length.min, length.max, dotAll) };
+  // Most other patterns are flat (`^O[0-9]{1,19}$`): V8 runs those several times faster than re2js.
   if (isFlat(source)) return { source: pattern, engine: 'linear', test: (text) => regex.test(text) };
   if (regex.unicode) {
     try {
@@ -106,36 +108,46 @@ function javascriptRegExp(source: string, dotAll: boolean): RegExp {
   }
 }
 
+/** `{m,n}`, `{m,}`, `{m}`, `*` or `+` as bounds; `quantifier` is what a match of QUANTIFIER found. */
+const QUANTIFIER = /(\*|\+|\{(\d+)(,(\d*))?\})/;
+function bounds(quantifier: string, low: string | undefined, comma: string | undefined, high: string | undefined): { min: number; max: number } {
+  if (low === undefined) return { min: quantifier === '+' ? 1 : 0, max: Infinity };
+  const min = Number(low);
+  return { min, max: comma === undefined ? min : high ? Number(high) : Infinity };
+}
+
+/**
+ * `^.{m,n}$`, with or without `(?s)`: the model's most common pattern says only how long a string may be, so it
+ * is a count of code points in code (what `.` matches in Unicode mode), not a regular expression run.
+ */
+function lengthOnly(source: string): { min: number; max: number } | undefined {
+  const m = new RegExp(`^\\^\\.${QUANTIFIER.source}\\$$`).exec(source);
+  return m ? bounds(m[1]!, m[2], m[3], m[4]) : undefined;
+}
+
+/** Whether `text` holds `min` to `max` code points, none of them a line terminator unless `dotAll`. */
+function lengthWithin(text: string, min: number, max: number, dotAll: boolean): boolean {
+  if (text.length < min || (!dotAll && LINE_TERMINATOR.test(text))) return false;
+  // A code point is one or two code units: count them only when the units alone do not decide.
+  if (text.length <= max && text.length >= 2 * min) return true;
+  let n = 0;
+  for (const _ of text) if (++n > max) return false;
+  return n >= min;
+}
+
 /**
  * A leading `^(?=.{m,n}$)` (the model's way to bound a pattern's length) becomes a length check in code, since
  * RE2 has no look-ahead; the rest of the pattern goes to re2js.
  */
 function linearPattern(pattern: string, source: string, dotAll: boolean): CompiledPattern {
-  const guard = /^\^\(\?=\.(\*|\+|\{(\d+)(,(\d*))?\})\$\)/.exec(source);
-  let min = 0;
-  let max = Infinity;
-  let body = source;
-  if (guard) {
-    const [whole, quantifier, low, comma, high] = guard;
-    if (quantifier === '+') min = 1;
-    if (low !== undefined) {
-      min = Number(low);
-      max = comma === undefined ? min : high ? Number(high) : Infinity;
-    }
-    body = `^${source.slice(whole!.length)}`;
+  const guard = new RegExp(`^\\^\\(\\?=\\.${QUANTIFIER.source}\\$\\)`).exec(source);
+  if (!guard) {
+    const re2 = RE2JS.compile(toRe2(source, dotAll));
+    return { source: pattern, engine: 'linear', test: (text) => re2.test(text) };
   }
-  const re2 = RE2JS.compile(toRe2(body, dotAll));
-  if (!guard) return { source: pattern, engine: 'linear', test: (text) => re2.test(text) };
-  return {
-    source: pattern,
-    engine: 'linear',
-    test: (text) => {
-      if (text.length < min || (!dotAll && LINE_TERMINATOR.test(text))) return false;
-      let n = 0; // code points, counted only as far as the bound needs
-      for (const _ of text) if (++n > max) return false;
-      return n >= min && re2.test(text);
-    },
-  };
+  const { min, max } = bounds(guard[1]!, guard[2], guard[3], guard[4]);
+  const re2 = RE2JS.compile(toRe2(`^${source.slice(guard[0].length)}`, dotAll));
+  return { source: pattern, engine: 'linear', test: (text) => lengthWithin(text, min, max, dotAll) && re2.test(text) };
 }
 
 /** Translates an ECMA-262 Unicode-mode pattern into RE2 syntax, or throws Unsupported. */

@@ -158,7 +158,12 @@ type PartnerFields = Pick<
 
 /** Drops undefined members so stored documents and comparisons only see what is set. */
 function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) out[key] = member;
+  }
+  return out as T;
 }
 
 function partnerLifeCycle(lifeCycle: LifeCycle | undefined): PartnerLifeCycle | undefined {

@@ -38,13 +38,39 @@ export function canonicalJson(value: unknown): string {
   return value === undefined ? 'null' : JSON.stringify(value);
 }
 
+/**
+ * Whether two JSON values have the same `canonicalJson` (undefined reads as null), without building it: an
+ * update compares every field it was sent against the stored record.
+ */
+function sameJson(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false;
+    return true;
+  }
+  if (isPlainObject(x) || isPlainObject(y)) {
+    if (!isPlainObject(x) || !isPlainObject(y)) return false;
+    const xKeys = Object.keys(x).filter((k) => x[k] !== undefined);
+    if (xKeys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
+    return xKeys.every((k) => y[k] !== undefined && sameJson(x[k], y[k]));
+  }
+  if (typeof x === 'string' && typeof y === 'string') return false;
+  return canonicalJson(x ?? null) === canonicalJson(y ?? null);
+}
+
 /** Dotted lowerCamel paths of the leaves that differ; lists compare as a whole; null equals absent. */
 export function changedFields(before: unknown, after: unknown, path = '', out: string[] = []): string[] {
   if (isPlainObject(before) || isPlainObject(after)) {
     const b = isPlainObject(before) ? before : {};
     const a = isPlainObject(after) ? after : {};
-    for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) changedFields(b[key], a[key], fieldPath(path, key), out);
-  } else if (canonicalJson(before ?? null) !== canonicalJson(after ?? null)) {
+    const keys = Object.keys(b);
+    for (const key of Object.keys(a)) if (!Object.hasOwn(b, key)) keys.push(key);
+    for (const key of keys.sort()) {
+      // The same value (most members of an update): nothing below it differs, and no path to build.
+      if (b[key] !== a[key]) changedFields(b[key], a[key], fieldPath(path, key), out);
+    }
+  } else if (!sameJson(before, after)) {
     out.push(path);
   }
   return out;

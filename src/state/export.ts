@@ -224,6 +224,7 @@ function documentProblem(kind: AnyKind, doc: unknown): string | undefined {
  */
 export async function importState(store: UnitOfWorkStore, input: unknown): Promise<StateSummary> {
   const state = checkState(input);
+  // A bulk transaction: it may replace a whole database (see TransactionOptions).
   return store.transaction(async (uow) => {
     await uow.deleteEverything();
     const summary: StateSummary = { records: {}, idempotency: state.idempotency.length, events: state.events.length, sequences: 0, meta: 0 };
@@ -242,5 +243,5 @@ export async function importState(store: UnitOfWorkStore, input: unknown): Promi
     }
     for (const e of state.events) await uow.appendEvent(e.envelope, e.availableAt);
     return summary;
-  });
+  }, { bulk: true });
 }

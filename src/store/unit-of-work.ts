@@ -232,6 +232,12 @@ export interface UnitOfWork {
 export interface TransactionOptions {
   /** A snapshot read: takes no write lock (SQLite) and runs READ ONLY (PostgreSQL). */
   readonly readOnly?: boolean;
+  /**
+   * A write that may change a great many records (a state import): SQLite runs it in a transaction of its own
+   * whose undo information is kept on disk, where request-sized writes keep theirs in memory. No effect on
+   * PostgreSQL.
+   */
+  readonly bulk?: boolean;
 }
 
 /** Called after commits (this process's or another's) with the record kinds that changed; `meta` for metadata. */

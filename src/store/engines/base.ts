@@ -42,8 +42,11 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
   private readonly metaCache = new Map<string, string | undefined>();
   private metaVersion = -1;
 
-  /** Runs `fn` in one transaction of the given mode (engines may call it again on a retryable failure). */
-  protected abstract runTransaction<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction of the given mode (engines may call it again on a retryable failure); `bulk`: it
+   * may change a great many records (see TransactionOptions).
+   */
+  protected abstract runTransaction<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>, bulk: boolean): Promise<T>;
   /** PostgreSQL orders the outbox with a lock taken before a transaction's first event. */
   protected beforeFirstEvent?(exec: Executor): Promise<void>;
   abstract syncChanges(): Promise<void>;
@@ -58,11 +61,14 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
     return plan;
   }
 
-  /** Builds the context of one attempt. */
-  protected context(exec: Executor, readOnly: boolean): TxContext {
+  /**
+   * Builds the context of one attempt. `tracksRows`: no other transaction can change a row between this one's
+   * read and its write (see SqlUnitOfWork), so a put writes only what changed.
+   */
+  protected context(exec: Executor, readOnly: boolean, tracksRows: boolean): TxContext {
     const touched = new Set<string>();
     const hooks = { touched: (kind: string) => touched.add(kind), beforeFirstEvent: this.beforeFirstEvent?.bind(this) };
-    return { exec, touched, uow: new SqlUnitOfWork(this.engine, exec, (k) => this.plan(k), hooks, readOnly) };
+    return { exec, touched, uow: new SqlUnitOfWork(this.engine, exec, (k) => this.plan(k), hooks, readOnly, tracksRows && !readOnly) };
   }
 
   /**
@@ -74,17 +80,17 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
     this.inTransaction ??= new AsyncLocalStorage<true>();
   }
 
-  private run<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>): Promise<T> {
+  private run<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>, bulk = false): Promise<T> {
     const guard = this.inTransaction;
-    if (guard === null) return this.runTransaction(mode, fn);
+    if (guard === null) return this.runTransaction(mode, fn, bulk);
     if (guard.getStore()) {
       return Promise.reject(new NestedTransactionError('a transaction is already open in this call chain; use its unit of work'));
     }
-    return guard.run(true, () => this.runTransaction(mode, fn));
+    return guard.run(true, () => this.runTransaction(mode, fn, bulk));
   }
 
   transaction<T>(fn: (uow: UnitOfWork) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return this.run(options.readOnly ? 'read' : 'write', (tx) => fn(tx.uow));
+    return this.run(options.readOnly ? 'read' : 'write', (tx) => fn(tx.uow), options.bulk === true && !options.readOnly);
   }
 
   async claimDueTasks(claim: TaskClaim): Promise<TaskRecord[]> {
@@ -226,6 +232,7 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
   }
 
   async reset(scope: { accountId?: string; catalog?: string } = {}): Promise<void> {
+    // A bulk transaction (see TransactionOptions): a reset may delete a great many records.
     await this.run('write', async ({ exec, touched }) => {
       const tables: { table: string; account?: string; catalog?: string; kind?: string }[] = [
         ...(allKinds as readonly unknown[] as readonly AnyKind[]).map((kind) => {
@@ -251,7 +258,7 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
       }
       // A full reset restarts identifier sequences too, so a seeded run replays with the same identifiers.
       if (scope.accountId === undefined && scope.catalog === undefined) await exec.run('DELETE FROM sequences', []);
-    });
+    }, true);
   }
 }
 

@@ -194,7 +194,9 @@ export class PostgresUnitOfWorkStore extends SqlStoreBase {
     try {
       const exec = executorOf(client);
       for (let attempt = 1; ; attempt++) {
-        const tx = this.context(exec, mode === 'read' || mode === 'outbox');
+        // SERIALIZABLE aborts a write to a row changed since this transaction read it; READ COMMITTED (locking)
+        // would let the write land on the newer row, so there every put sets every column.
+        const tx = this.context(exec, mode === 'read' || mode === 'outbox', mode === 'write');
         // The writers' lock (see the top of this file): shared on a first attempt, exclusive on a retry.
         const shared = attempt === 1 ? '_shared' : '';
         const writers = `${LOCK_CLASS_WRITERS}, ${this.writersKey}`;

@@ -43,7 +43,16 @@ export const asAny = <D, F extends Fields<D>>(kind: RecordKind<D, F>): AnyKind =
 // ---------------------------------------------------------------------------------------------------------
 // Names and DDL
 
-export const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeNames = new Map<string, string>();
+/** A field's column name (`lastModifiedDate` → `last_modified_date`), worked out once per name: every query asks. */
+export const snake = (name: string): string => {
+  let column = snakeNames.get(name);
+  if (column === undefined) {
+    column = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    snakeNames.set(name, column);
+  }
+  return column;
+};
 export const tableOf = (kind: { name: string }): string => `rec_${kind.name}`;
 
 /** Index columns: the declared fields, then the key fields not already listed (the keyset tie-breaker). */
@@ -112,6 +121,14 @@ export class SqlBuilder {
   }
 }
 
+/** A record's row as stored: its column values (as `KindPlan.values` gives them) and its document. */
+export interface StoredRow {
+  readonly columns: readonly SqlParam[];
+  readonly doc: string;
+  /** Kinds that keep a view: the stored view (null: none). */
+  readonly view?: string | null;
+}
+
 /** The statements of a kind that do not depend on the query, built once. */
 export class KindPlan {
   readonly table: string;
@@ -120,6 +137,13 @@ export class KindPlan {
   readonly upsertSql: string;
   /** SELECT doc by key (the key values are its parameters, in order). */
   readonly getSql: string;
+  /** SELECT doc and every column by key (same parameters), for `storedRow`. */
+  readonly getRowSql: string;
+  /** Where the key fields are among `fieldNames` (and so among `values`), in key order. */
+  readonly keyPositions: number[];
+  private readonly columnNames: string[];
+  /** UPDATE statements by the positions of the columns they set. */
+  private readonly updates = new Map<string, string>();
 
   constructor(
     readonly engine: EngineName,
@@ -131,11 +155,15 @@ export class KindPlan {
       if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
       return kind.key.map((k, i) => `${snake(k)} = ${b.p(key[i]!)}`).join(' AND ');
     };
-    const cols = [...this.fieldNames.map(snake), 'doc', ...(kind.view ? ['view'] : [])];
+    this.columnNames = this.fieldNames.map(snake);
+    this.keyPositions = kind.key.map((k) => this.fieldNames.indexOf(k));
+    const cols = [...this.columnNames, 'doc', ...(kind.view ? ['view'] : [])];
     const placeholders = cols.map((_, i) => (engine === 'sqlite' ? '?' : `$${i + 1}`));
     const keyCols = kind.key.map(snake);
     const updates = cols.filter((c) => !keyCols.includes(c)).map((c) => `${c} = excluded.${c}`);
-    this.getSql = `SELECT doc FROM ${this.table} WHERE ${keyCols.map((c, i) => `${c} = ${engine === 'sqlite' ? '?' : `$${i + 1}`}`).join(' AND ')}`;
+    const byKey = keyCols.map((c, i) => `${c} = ${engine === 'sqlite' ? '?' : `$${i + 1}`}`).join(' AND ');
+    this.getSql = `SELECT doc FROM ${this.table} WHERE ${byKey}`;
+    this.getRowSql = `SELECT ${cols.join(', ')} FROM ${this.table} WHERE ${byKey}`;
     this.upsertSql = `INSERT INTO ${this.table} (${cols.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${keyCols.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
   }
 
@@ -154,6 +182,34 @@ export class KindPlan {
       });
       sql = `SELECT view FROM ${this.table} WHERE ${conditions.join(' AND ')}`;
       this.viewSql.set(signature, sql);
+    }
+    return sql;
+  }
+
+  /** A row read with `getRowSql`, its columns in the form `values` gives them (PostgreSQL answers bigint as text). */
+  storedRow(row: Row): StoredRow {
+    const columns = this.fieldNames.map((name, i): SqlParam => {
+      const value = row[this.columnNames[i]!] as SqlParam;
+      const type = this.kind.fields[name]!.type;
+      return typeof value === 'string' && (type === 'int' || type === 'timestamp') ? Number(value) : value;
+    });
+    return { columns, doc: row.doc as string, ...(this.kind.view ? { view: (row.view as string | null) ?? null } : {}) };
+  }
+
+  /**
+   * UPDATE by key of the columns at `positions` (of `fieldNames`), the document and (kinds that keep one) the
+   * view. Parameters: those columns' values in order, the document, the view, then the key values.
+   */
+  updateSql(positions: readonly number[]): string {
+    const id = positions.join(',');
+    let sql = this.updates.get(id);
+    if (sql === undefined) {
+      const p = (i: number) => (this.engine === 'sqlite' ? '?' : `$${i + 1}`);
+      const set = [...positions.map((at, i) => `${this.columnNames[at]} = ${p(i)}`), `doc = ${p(positions.length)}`];
+      if (this.kind.view) set.push(`view = ${p(set.length)}`);
+      const where = this.keyPositions.map((at, i) => `${this.columnNames[at]} = ${p(set.length + i)}`);
+      sql = `UPDATE ${this.table} SET ${set.join(', ')} WHERE ${where.join(' AND ')}`;
+      this.updates.set(id, sql);
     }
     return sql;
   }
@@ -361,15 +417,27 @@ const FEW_BESIDES_RANGE = 10_000;
 /** The most buckets a grid page may seek through (one seek each): 20,000 days, about 55 years of one-day buckets. */
 const MAX_GRID_BUCKETS = 20_000;
 
+/** Identifies a record among the rows a unit of work has read: its kind and key values. */
+const rowId = (kind: { name: string }, key: readonly unknown[]): string => `${kind.name} ${JSON.stringify(key)}`;
+
 export class SqlUnitOfWork implements UnitOfWork {
   private eventsAppended = false;
+  /** Rows as this transaction read (or last wrote) them, by `rowId`; only when `tracksRows`. */
+  private readonly stored = new Map<string, StoredRow>();
 
+  /**
+   * `tracksRows`: the rows this transaction reads cannot change under it before it writes them (the SQLite
+   * writer holds the file's write lock; PostgreSQL SERIALIZABLE aborts the write instead). Then a `put` of a
+   * record read here writes only the columns whose values changed (and the document), so SQLite leaves alone
+   * the indexes of the fields that stayed the same, where an upsert rewrites every index entry of the record.
+   */
   constructor(
     private readonly engine: EngineName,
     private readonly exec: Executor,
     private readonly plans: (kind: AnyKind) => KindPlan,
     private readonly hooks: EngineHooks,
     private readonly readOnly: boolean,
+    private readonly tracksRows = false,
   ) {}
 
   private writable(what: string): void {
@@ -379,14 +447,23 @@ export class SqlUnitOfWork implements UnitOfWork {
   async get<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<D | undefined> {
     const plan = this.plans(asAny(kind));
     if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
-    const rows = await this.exec.all(plan.getSql, key);
-    return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.doc as string) as D);
+    if (!this.tracksRows) {
+      const rows = await this.exec.all(plan.getSql, key);
+      return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.doc as string) as D);
+    }
+    const rows = await this.exec.all(plan.getRowSql, key);
+    if (rows.length === 0) return undefined;
+    const row = plan.storedRow(rows[0]!);
+    this.stored.set(rowId(kind, key), row);
+    return JSON.parse(row.doc) as D;
   }
 
   async put<D, F extends Fields<D>>(kind: RecordKind<D, F>, doc: D, view?: string): Promise<void> {
     this.writable('put');
     const plan = this.plans(asAny(kind));
-    await this.exec.run(plan.upsertSql, plan.values(doc, view));
+    const values = plan.values(doc, view);
+    if (this.tracksRows) await this.writeTracked(kind, plan, values);
+    else await this.exec.run(plan.upsertSql, values);
     this.hooks.touched(kind.name);
   }
 
@@ -400,11 +477,34 @@ export class SqlUnitOfWork implements UnitOfWork {
     return rows.length === 0 ? undefined : ((rows[0]!.view as string | null) ?? null);
   }
 
+  /** A put in a transaction that tracks rows: an UPDATE of what changed when the stored row is known. */
+  private async writeTracked(kind: { name: string }, plan: KindPlan, values: SqlParam[]): Promise<void> {
+    const key = plan.keyPositions.map((at) => values[at]!);
+    const id = rowId(kind, key);
+    const before = this.stored.get(id);
+    const n = plan.fieldNames.length;
+    const columns = values.slice(0, n);
+    const doc = values[n] as string;
+    const view = plan.kind.view ? ((values[n + 1] as string | null) ?? null) : undefined;
+    let written = false;
+    if (before !== undefined) {
+      const changed: number[] = [];
+      for (let i = 0; i < columns.length; i++) if (columns[i] !== before.columns[i]) changed.push(i);
+      // The same row again: nothing to write.
+      if (changed.length === 0 && doc === before.doc && view === before.view) return;
+      const params = [...changed.map((at) => columns[at]!), doc, ...(plan.kind.view ? [view ?? null] : []), ...key];
+      written = (await this.exec.run(plan.updateSql(changed), params)) > 0;
+    }
+    if (!written) await this.exec.run(plan.upsertSql, values);
+    this.stored.set(id, { columns, doc, ...(view !== undefined ? { view } : {}) });
+  }
+
   async delete<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<boolean> {
     this.writable('delete');
     const plan = this.plans(asAny(kind));
     const b = new SqlBuilder(this.engine);
     const n = await this.exec.run(`DELETE FROM ${plan.table} WHERE ${plan.keyWhere(b, key)}`, b.params);
+    this.stored.delete(rowId(kind, key));
     if (n > 0) this.hooks.touched(kind.name);
     return n > 0;
   }
@@ -692,6 +792,7 @@ export class SqlUnitOfWork implements UnitOfWork {
 
   async deleteEverything(): Promise<void> {
     this.writable('deleteEverything');
+    this.stored.clear();
     for (const kind of allKinds as readonly unknown[] as readonly AnyKind[]) {
       await this.exec.run(`DELETE FROM ${this.plans(kind).table}`, []);
       this.hooks.touched(kind.name);

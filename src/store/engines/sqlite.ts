@@ -86,6 +86,8 @@ class Connection {
 /** A write transaction waiting for (or running in) a group commit. */
 interface WriteUnit {
   run: (tx: TxContext) => Promise<unknown>;
+  /** May change a great many records: runs as a group of its own, its undo information on disk. */
+  bulk: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -123,6 +125,8 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
   private checkedThisTurn = false;
   private poller: NodeJS.Timeout | null = null;
   private commitsSinceOptimize = 0;
+  /** See keepUndoOnDisk (SQLite's default: on disk). */
+  private undoOnDisk = true;
 
   constructor(path: string, options: SqliteEngineOptions = {}) {
     super();
@@ -197,6 +201,20 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     }
   }
 
+  /**
+   * Where the writer keeps the undo information of savepoints (each unit's, and each statement's that may fail
+   * half-way): SQLite copies there every page a unit is about to change, and by default spills it to a temporary
+   * file past 64 KiB, which a unit changing a record and its indexes passes (two `pwrite` calls a page: the
+   * largest cost of an UpdateOpportunity that could go, BENCHMARKS.md). Request-sized groups keep it in memory;
+   * a bulk unit (a reset or an import, which may change the whole file) keeps it on disk. Set outside a
+   * transaction: SQLite reads it at BEGIN.
+   */
+  private keepUndoOnDisk(onDisk: boolean): void {
+    if (this.undoOnDisk === onDisk) return;
+    this.db.pragma(`temp_store = ${onDisk ? 'DEFAULT' : 'MEMORY'}`);
+    this.undoOnDisk = onDisk;
+  }
+
   /** BEGIN IMMEDIATE, waiting for another process's write lock without blocking the event loop. */
   private async beginImmediate(): Promise<void> {
     const deadline = Date.now() + this.busyTimeoutMs;
@@ -211,13 +229,13 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     }
   }
 
-  protected runTransaction<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>): Promise<T> {
+  protected runTransaction<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>, bulk: boolean): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     // Writers are serialized by the file's write lock, so the outbox needs nothing more than a snapshot.
     if (mode === 'read' || mode === 'outbox') return this.readerPath === null ? this.readInMemory(fn) : this.read(fn);
     return new Promise<T>((resolve, reject) => {
       // Run in the caller's async context (the nesting guard and anything else the caller carries).
-      this.queue.push({ run: AsyncResource.bind(fn) as (tx: TxContext) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ run: AsyncResource.bind(fn) as (tx: TxContext) => Promise<unknown>, bulk, resolve: resolve as (value: unknown) => void, reject });
       this.scheduleGroup();
     });
   }
@@ -237,7 +255,10 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     try {
       this.groupScheduled = false;
       if (this.queue.length === 0) return;
+      // A bulk unit is a group of its own, its undo information on disk.
+      const bulk = this.queue[0]!.bulk;
       try {
+        this.keepUndoOnDisk(bulk);
         await this.beginImmediate();
       } catch (err) {
         for (const unit of this.queue.splice(0, MAX_GROUP)) outcomes.push({ unit, ok: false, error: err });
@@ -245,6 +266,7 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
       }
       // Units queued while the group runs join it (a unit's own microtasks may queue none: no nesting).
       while (this.queue.length > 0 && outcomes.length < MAX_GROUP) {
+        if (outcomes.length > 0 && (bulk || this.queue[0]!.bulk)) break;
         const unit = this.queue.shift()!;
         try {
           this.writer.command('SAVEPOINT unit');
@@ -252,7 +274,8 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
           outcomes.push({ unit, ok: false, error: err });
           throw err;
         }
-        const tx = this.context(this.writer.exec, false);
+        // The group holds the file's write lock: what a unit reads stays as it read it until it writes.
+        const tx = this.context(this.writer.exec, false, true);
         try {
           const value = await unit.run(tx);
           this.writer.command('RELEASE unit');
@@ -322,7 +345,7 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     try {
       reader.command('BEGIN');
       try {
-        return await fn(this.context(reader.exec, true));
+        return await fn(this.context(reader.exec, true, false));
       } finally {
         if (reader.db.inTransaction) reader.command('COMMIT');
       }
@@ -360,7 +383,7 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     try {
       this.writer.command('BEGIN');
       try {
-        return await fn(this.context(this.writer.exec, true));
+        return await fn(this.context(this.writer.exec, true, false));
       } finally {
         if (this.db.inTransaction) this.writer.command('COMMIT');
       }
