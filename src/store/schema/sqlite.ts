@@ -354,6 +354,17 @@ export const sqliteMigrations: readonly Migration[] = [
       ALTER TABLE rec_opportunity ADD COLUMN view TEXT;
     `,
   },
+  {
+    version: 10,
+    description: 'the outbox drops what version 2 added for a retention that now works on recorded_at_ms (version 3)',
+    // Nothing reads events.time_ms or outbox_size any more; their index and triggers cost every event appended.
+    sql: `
+      DROP INDEX events_by_time;
+      DROP TRIGGER events_counted_in;
+      DROP TRIGGER events_counted_out;
+      DROP TABLE outbox_size;
+    `,
+  },
 ];
 
 export const latestSqliteVersion = sqliteMigrations[sqliteMigrations.length - 1]!.version;
