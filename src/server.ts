@@ -23,7 +23,7 @@ import { readBody } from './protocol/body.js';
 import { closesAfterAnswer, httpServerOptions, installHttpEdges, prepareErrorAnswer } from './protocol/http-edges.js';
 import { parseInput } from './protocol/parse.js';
 import { ReadCache } from './protocol/read-cache.js';
-import { renderOutput, sendError, sendRendered } from './protocol/respond.js';
+import { renderOutput, sendError, sendRendered, writeTurnAnswers } from './protocol/respond.js';
 import { resolveRoute, type Routing } from './protocol/route.js';
 import { buildRegistry, defaultRegistry, type HandlerOverrides, type OperationRegistry } from './operations/registry.js';
 import { expireDueInvitations } from './resources/engagement-invitations.js';
@@ -380,6 +380,8 @@ export async function startServer(input: StartOptions = {}): Promise<RunningServ
               .catch((err: unknown) => log.error(`closing the store: ${err instanceof Error ? err.message : String(err)}`))
               .finally(done);
           });
+          // Answers queued in this event-loop turn go out before their connections close.
+          writeTurnAnswers();
           server.closeAllConnections();
         });
       });

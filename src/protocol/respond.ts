@@ -28,7 +28,8 @@ interface Answer {
 let turnAnswers: Answer[] = [];
 const queuedAnswers = new WeakSet<ServerResponse>();
 
-function writeTurnAnswers(): void {
+/** Writes the answers queued so far (the server calls it before closing connections, so none is dropped). */
+export function writeTurnAnswers(): void {
   const answers = turnAnswers;
   turnAnswers = [];
   for (const { res, status, headers, body } of answers) {
