@@ -19,7 +19,7 @@ interface Answer {
 }
 
 /**
- * Answers ready during one event-loop turn, written together at its end. A busy server that wrote each answer
+ * Successful API answers ready during one event-loop turn, written together at its end. A busy server that wrote each answer
  * the moment it was ready woke the client's process once per answer, and a wake-up costs the writer a syscall's
  * worth of scheduler work (in a VM an inter-processor interrupt: a fifth of a GetOpportunity's CPU time and half
  * of its kernel time, BENCHMARKS.md). Written back to back, the first answer wakes the client and the others
@@ -43,13 +43,23 @@ export function writeTurnAnswers(): void {
   }
 }
 
-/** `headers` must be a fresh object (every caller builds one): it is completed in place, not copied. */
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+/**
+ * `headers` must be a fresh object (every caller builds one): it is completed in place, not copied. `atTurnEnd`:
+ * queue the answer with the turn's others (API successes); otherwise it is written at once, as errors are: an
+ * error may end its connection (a 413 whose upload is drained, then cut past its bound), and its answer must be
+ * on the wire before that.
+ */
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer, atTurnEnd = false): void {
   if (res.headersSent || queuedAnswers.has(res)) return;
   headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   // Date: Node adds real wall-clock time (IMF-fixdate, cached per second), never the emulator's business clock
   // (decision 6). Copying the headers and formatting a date per answer cost ~15% of a GetOpportunity's CPU
   // time (BENCHMARKS.md).
+  if (!atTurnEnd) {
+    res.writeHead(status, headers);
+    res.end(body);
+    return;
+  }
   queuedAnswers.add(res);
   // The request log reads the status as soon as the answer is queued.
   res.statusCode = status;
@@ -64,7 +74,7 @@ export function renderOutput(output: unknown): string {
 
 /** 200 with an already rendered output (see renderOutput). */
 export function sendRendered(res: ServerResponse, requestId: string, routing: Routing, body: string | Buffer): void {
-  send(res, 200, { 'Content-Type': contentType(routing), 'x-amzn-RequestId': requestId }, body);
+  send(res, 200, { 'Content-Type': contentType(routing), 'x-amzn-RequestId': requestId }, body, true);
 }
 
 export function sendOutput(res: ServerResponse, requestId: string, routing: Routing, output: unknown): void {
