@@ -19,11 +19,11 @@ interface Answer {
 }
 
 /**
- * Successful API answers ready during one event-loop turn, written together at its end. A busy server that wrote each answer
- * the moment it was ready woke the client's process once per answer, and a wake-up costs the writer a syscall's
- * worth of scheduler work (in a VM an inter-processor interrupt: a fifth of a GetOpportunity's CPU time and half
- * of its kernel time, BENCHMARKS.md). Written back to back, the first answer wakes the client and the others
- * find it awake. An answer waits at most for the rest of its turn.
+ * Successful API answers ready during one event-loop turn, written together at its end. A busy server that wrote
+ * each answer the moment it was ready woke the client's process once per answer, and a wake-up costs the writer a
+ * syscall's worth of scheduler work (in a VM an inter-processor interrupt: a fifth of a GetOpportunity's CPU time
+ * and half of its kernel time, BENCHMARKS.md). Written back to back, the first answer wakes the client and the
+ * others find it awake. An answer waits at most for the rest of its turn.
  */
 let turnAnswers: Answer[] = [];
 const queuedAnswers = new WeakSet<ServerResponse>();
