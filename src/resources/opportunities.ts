@@ -96,6 +96,11 @@ export async function saveOpportunity(uow: UnitOfWork, record: OpportunityRecord
   await uow.put(opportunityKind, record, JSON.stringify(opportunityView(record)));
 }
 
+/** The one answer for an opportunity the caller may not see, whatever the reason: the same as for none at all. */
+function opportunityNotFound(id: string, catalog: Catalog): ResourceNotFoundException {
+  return new ResourceNotFoundException(`Opportunity ${id} was not found in catalog ${catalog}.`);
+}
+
 /**
  * The caller's opportunity, or ResourceNotFoundException when it does not exist, belongs to another account or
  * is a hidden simulated referral: accounts never learn about each other's opportunities.
@@ -103,7 +108,7 @@ export async function saveOpportunity(uow: UnitOfWork, record: OpportunityRecord
 export async function findVisibleOpportunity(uow: UnitOfWork, accountId: string, catalog: Catalog, id: string): Promise<OpportunityRecord> {
   const record = await uow.get(opportunityKind, [catalog, id]);
   if (!record || !record.visible || record.accountId !== accountId) {
-    throw new ResourceNotFoundException(`Opportunity ${id} was not found in catalog ${catalog}.`);
+    throw opportunityNotFound(id, catalog);
   }
   return record;
 }
@@ -322,6 +327,8 @@ const getOpportunity: Handler<'GetOpportunity'> = (ctx, input) =>
     async (uow) => {
       const view = await uow.getView(opportunityKind, [ctx.catalog, input.Identifier], { accountId: ctx.accountId, visible: true });
       if (typeof view === 'string') return new RenderedOutput(view);
+      // No such record for this caller: not found, without a second read.
+      if (view === undefined) throw opportunityNotFound(input.Identifier, ctx.catalog);
       return opportunityView(await findVisibleOpportunity(uow, ctx.accountId, ctx.catalog, input.Identifier));
     },
     { readOnly: true },

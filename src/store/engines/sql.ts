@@ -111,12 +111,22 @@ export function renderKind(engine: EngineName, kind: AnyKind): string[] {
 // ---------------------------------------------------------------------------------------------------------
 // Statements of one kind
 
+/** A value as its column holds it: SQLite stores booleans as 0/1. */
+export function columnValue(engine: EngineName, value: SqlParam): SqlParam {
+  return engine === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+/** Refuses a key with the wrong number of parts (a programming error, not a request's). */
+function checkKey(kind: { name: string; key: readonly string[] }, key: KeyValues): void {
+  if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
+}
+
 /** Builds SQL with the engine's placeholders, collecting parameters in order. */
 export class SqlBuilder {
   readonly params: SqlParam[] = [];
   constructor(private readonly engine: EngineName) {}
   p(value: SqlParam): string {
-    this.params.push(this.engine === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    this.params.push(columnValue(this.engine, value));
     return this.engine === 'sqlite' ? '?' : `$${this.params.length}`;
   }
 }
@@ -152,7 +162,7 @@ export class KindPlan {
     this.table = tableOf(kind);
     this.fieldNames = Object.keys(kind.fields);
     this.keyWhere = (b, key) => {
-      if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
+      checkKey(kind, key);
       return kind.key.map((k, i) => `${snake(k)} = ${b.p(key[i]!)}`).join(' AND ');
     };
     this.columnNames = this.fieldNames.map(snake);
@@ -214,11 +224,6 @@ export class KindPlan {
     return sql;
   }
 
-  /** A condition value as its column holds it (SQLite stores booleans as 0/1). */
-  param(value: FieldValue): SqlParam {
-    return this.engine === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  }
-
   /** Column values of a document, checked against the declaration (and its view, for kinds that keep one). */
   values(doc: unknown, view?: string): SqlParam[] {
     const values: SqlParam[] = [];
@@ -232,7 +237,7 @@ export class KindPlan {
       }
       const expected = field.type === 'text' ? 'string' : field.type === 'bool' ? 'boolean' : 'number';
       if (typeof value !== expected) throw new Error(`${this.kind.name}: field ${name} must be ${field.type}`);
-      values.push(this.engine === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value);
+      values.push(columnValue(this.engine, value));
     }
     values.push(JSON.stringify(doc));
     if (this.kind.view) values.push(view ?? null);
@@ -446,7 +451,7 @@ export class SqlUnitOfWork implements UnitOfWork {
 
   async get<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues): Promise<D | undefined> {
     const plan = this.plans(asAny(kind));
-    if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
+    checkKey(kind, key);
     if (!this.tracksRows) {
       const rows = await this.exec.all(plan.getSql, key);
       return rows.length === 0 ? undefined : (JSON.parse(rows[0]!.doc as string) as D);
@@ -469,10 +474,10 @@ export class SqlUnitOfWork implements UnitOfWork {
 
   async getView<D, F extends Fields<D>>(kind: RecordKind<D, F>, key: KeyValues, where: { readonly [K in keyof F]?: FieldValue } = {}): Promise<string | null | undefined> {
     const plan = this.plans(asAny(kind));
-    if (key.length !== kind.key.length) throw new Error(`${kind.name}: a key has ${kind.key.length} parts, got ${key.length}`);
+    checkKey(kind, key);
     const fields = Object.keys(where).filter((name) => where[name as keyof F] !== undefined);
     const params: SqlParam[] = [...key];
-    for (const name of fields) params.push(plan.param(where[name as keyof F]!));
+    for (const name of fields) params.push(columnValue(this.engine, where[name as keyof F]!));
     const rows = await this.exec.all(plan.viewQuery(fields), params);
     return rows.length === 0 ? undefined : ((rows[0]!.view as string | null) ?? null);
   }
