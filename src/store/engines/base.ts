@@ -100,7 +100,7 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
       const b = new SqlBuilder(this.engine);
       const rows = await exec.all(
         `SELECT doc FROM ${plan.table} WHERE status = ${b.p('IN_PROGRESS')} AND due_at <= ${b.p(claim.dueBy)}` +
-          ` AND (lease_expires_at IS NULL OR lease_expires_at <= ${b.p(now)}) ORDER BY due_at LIMIT ${b.p(claim.limit)}` +
+          ` AND (lease_expires_at IS NULL OR lease_expires_at <= ${b.p(now)}) ORDER BY due_at LIMIT ${b.count(claim.limit)}` +
           // Another process's claim in flight is skipped, not waited for.
           (this.engine === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''),
         b.params,
@@ -154,7 +154,7 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
     return this.run('outbox', async ({ exec }) => {
       const b = new SqlBuilder(this.engine);
       const where = eventConditions(b, query);
-      const rows = await exec.all(`SELECT seq, envelope FROM events WHERE ${where} ORDER BY seq LIMIT ${b.p(query.limit)}`, b.params);
+      const rows = await exec.all(`SELECT seq, envelope FROM events WHERE ${where} ORDER BY seq LIMIT ${b.count(query.limit)}`, b.params);
       return rows.map((r) => ({ position: Number(r.seq), envelope: JSON.parse(r.envelope as string) as EventEnvelope }));
     });
   }
@@ -175,7 +175,7 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
         const b = new SqlBuilder(this.engine);
         const cond = condition(b);
         const list = keyColumn.replace(/^\(|\)$/g, '');
-        return exec.run(`DELETE FROM ${table} WHERE ${keyColumn} IN (SELECT ${list} FROM ${table} WHERE ${cond} ORDER BY ${list} LIMIT ${b.p(batchSize)})`, b.params);
+        return exec.run(`DELETE FROM ${table} WHERE ${keyColumn} IN (SELECT ${list} FROM ${table} WHERE ${cond} ORDER BY ${list} LIMIT ${b.count(batchSize)})`, b.params);
       });
       total += n;
       if (n < batchSize) return total;
@@ -196,7 +196,7 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
           parts.push(
             purge.keepLast <= 0
               ? '1 = 1'
-              : `seq < (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ${b.p(purge.keepLast - 1)})`,
+              : `seq < (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ${b.count(purge.keepLast - 1)})`,
           );
         }
         return `(${parts.join(' OR ')})`;

@@ -56,6 +56,12 @@ function makeDirectory(dir: string): void {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Prepared statements kept per connection, least recently used dropped first: list queries differ in shape and
+ * in their LIMIT (a literal, see SqlBuilder.count), far fewer than this in practice.
+ */
+const STATEMENTS_KEPT = 2000;
+
 /** A statement cache and an executor over one connection. */
 class Connection {
   private readonly statements = new Map<string, Database.Statement>();
@@ -75,10 +81,14 @@ class Connection {
 
   statement(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
-    if (!stmt) {
+    if (stmt) {
+      // Most recently used last: the first entry is the one to drop.
+      this.statements.delete(sql);
+    } else {
       stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
+      if (this.statements.size >= STATEMENTS_KEPT) this.statements.delete(this.statements.keys().next().value!);
     }
+    this.statements.set(sql, stmt);
     return stmt;
   }
 }
