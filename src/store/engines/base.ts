@@ -80,6 +80,11 @@ export abstract class SqlStoreBase implements UnitOfWorkStore {
     this.inTransaction ??= new AsyncLocalStorage<true>();
   }
 
+  /** Whether the nesting guard is on: an engine that runs a transaction later must carry the caller's context. */
+  protected get guardsNesting(): boolean {
+    return this.inTransaction !== null;
+  }
+
   private run<T>(mode: TxMode, fn: (tx: TxContext) => Promise<T>, bulk = false): Promise<T> {
     const guard = this.inTransaction;
     if (guard === null) return this.runTransaction(mode, fn, bulk);

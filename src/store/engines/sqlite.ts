@@ -244,8 +244,10 @@ export class SqliteUnitOfWorkStore extends SqlStoreBase {
     // Writers are serialized by the file's write lock, so the outbox needs nothing more than a snapshot.
     if (mode === 'read' || mode === 'outbox') return this.readerPath === null ? this.readInMemory(fn) : this.read(fn);
     return new Promise<T>((resolve, reject) => {
-      // Run in the caller's async context (the nesting guard and anything else the caller carries).
-      this.queue.push({ run: AsyncResource.bind(fn) as (tx: TxContext) => Promise<unknown>, bulk, resolve: resolve as (value: unknown) => void, reject });
+      // The unit runs later, from the group: under the nesting guard it must run in its caller's async context,
+      // which carries the guard's mark. Nothing else needs that context, and binding costs a write about 10 µs.
+      const run = this.guardsNesting ? AsyncResource.bind(fn) : fn;
+      this.queue.push({ run: run as (tx: TxContext) => Promise<unknown>, bulk, resolve: resolve as (value: unknown) => void, reject });
       this.scheduleGroup();
     });
   }
