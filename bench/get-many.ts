@@ -41,7 +41,7 @@ export interface ManyIdsVariant {
   updateShare: number;
   result: LoadResult;
   updates: number;
-  /** emulator req/s ÷ baseline req/s (all request kinds counted). */
+  /** emulator req/s ÷ baseline req/s (the mean of the runs before and after; all request kinds counted). */
   throughputRatio: number;
 }
 
@@ -50,7 +50,12 @@ export interface ManyIdsResult {
   ids: number;
   connections: number;
   durationSeconds: number;
+  /** Bare node:http before the emulator runs, and again after them. */
   baseline: LoadResult;
+  baselineAfter: LoadResult;
+  /** The mean of the two: what the ratios divide by, so that a machine that speeds up or slows down during the
+   *  run (a shared VM's does, by a third either way) moves the baseline with the emulator runs between. */
+  baselineRequestsPerSecond: number;
   variants: ManyIdsVariant[];
 }
 
@@ -146,20 +151,25 @@ export async function benchManyIds(options: ManyIdsOptions): Promise<ManyIdsResu
 
     options.log(`  baseline: ${options.connections} connections, ${options.warmupSeconds}s warm-up + ${options.durationSeconds}s`);
     const baselineResult = (await measure([baseline], 0, [baseline.child.pid!])).result;
-    const variants: ManyIdsVariant[] = [];
+    const measured: Omit<ManyIdsVariant, 'throughputRatio'>[] = [];
     for (const v of options.variants) {
       const targets = servers.slice(0, v.processes);
       options.log(`  emulator ×${v.processes}: GetOpportunity over ${ids.length} ids${v.updateShare > 0 ? ` with ${v.updateShare * 100}% UpdateOpportunity` : ''}`);
       const { result, updates } = await measure(targets, v.updateShare, targets.map((s) => s.child.pid!));
-      variants.push({ ...v, result, updates, throughputRatio: round(result.requestsPerSecond / baselineResult.requestsPerSecond, 3) });
+      measured.push({ ...v, result, updates });
     }
+    options.log('  baseline again');
+    const baselineAfter = (await measure([baseline], 0, [baseline.child.pid!])).result;
+    const baselineRequestsPerSecond = (baselineResult.requestsPerSecond + baselineAfter.requestsPerSecond) / 2;
     return {
       engine: db.startsWith('postgres') ? 'postgres' : 'sqlite',
       ids: ids.length,
       connections: options.connections,
       durationSeconds: options.durationSeconds,
       baseline: baselineResult,
-      variants,
+      baselineAfter,
+      baselineRequestsPerSecond,
+      variants: measured.map((v) => ({ ...v, throughputRatio: round(v.result.requestsPerSecond / baselineRequestsPerSecond, 3) })),
     };
   } finally {
     await Promise.all([baseline.stop(), ...servers.map((s) => s.stop())]);

@@ -203,7 +203,10 @@ function manyIdsTable(lines: string[], m: ManyIdsResult): void {
   lines.push(
     '| server | req/s | p50 | p90 | p99 | max | server CPU/request (kernel part) | req/s ratio |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    `| bare node:http | ${rps(m.baseline.requestsPerSecond)} | ${ms(m.baseline.latencyMs.p50)} | ${ms(m.baseline.latencyMs.p90)} | ${ms(m.baseline.latencyMs.p99)} | ${ms(m.baseline.latencyMs.max)} | ${cpuCell(m.baseline)} | 1.00× |`,
+    ...([['before', m.baseline], ['after', m.baselineAfter]] as const).map(
+      ([when, b]) =>
+        `| bare node:http, ${when} | ${rps(b.requestsPerSecond)} | ${ms(b.latencyMs.p50)} | ${ms(b.latencyMs.p90)} | ${ms(b.latencyMs.p99)} | ${ms(b.latencyMs.max)} | ${cpuCell(b)} | ${ratio(b.requestsPerSecond / m.baselineRequestsPerSecond)} |`,
+    ),
   );
   for (const v of m.variants) {
     const label = `emulator${v.processes > 1 ? ` ×${v.processes} processes` : ''}, ${v.updateShare > 0 ? `GET + ${v.updateShare * 100}% UpdateOpportunity (${v.updates} updates${v.result.non2xx > 0 ? `, **${v.result.non2xx} refused**` : ''})` : 'GET only'}`;
@@ -297,7 +300,7 @@ function report(results: Results): { markdown: string; targets: Target[] } {
       targets.push({
         name: mixed ? `GetOpportunity over ${manyIds.ids} ids + ${v.updateShare * 100}% updates` : `GetOpportunity over ${manyIds.ids} ids`,
         goal: `≥ ${mixed ? '0.3' : '0.5'}× bare node:http req/s`,
-        measured: `${ratio(v.throughputRatio)} (${rps(v.result.requestsPerSecond)} vs ${rps(manyIds.baseline.requestsPerSecond)} req/s)`,
+        measured: `${ratio(v.throughputRatio)} (${rps(v.result.requestsPerSecond)} vs ${rps(manyIds.baselineRequestsPerSecond)} req/s, the mean of bare node:http before and after)`,
         met: v.throughputRatio >= (mixed ? 0.3 : 0.5),
       });
     }
