@@ -438,16 +438,19 @@ for (const engine of engines) {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let committed = false;
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
       const writing = store
         .transaction(async (uow) => {
+          started();
           await uow.put(opportunityKind, opportunity(1));
           await held;
         })
         .then(() => {
           committed = true;
         });
-      // Let the write start (SQLite groups start in the turn after they are queued).
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Let the write start (SQLite groups start a few turns after they are queued).
+      await running;
       const reading = store.transaction((uow) => uow.get(opportunityKind, ['Sandbox', opportunity(1).id]), { readOnly: true });
       if (engine.name === 'SQLite in memory') {
         // One connection: the read waits for the open write group, then sees its result.
