@@ -109,8 +109,9 @@ type UnitOutcome = { unit: WriteUnit; ok: true; value: unknown } | { unit: Write
 const MAX_GROUP = 256;
 /**
  * Event-loop turns a group waits for more units after the turn its first unit came in with, and the longest it
- * waits (ms). Under the mixed GET/UpdateOpportunity benchmark four turns make groups three times larger (4.4
- * units to about 15) for 1.8 ms more per write, and the server serves 17% more requests (BENCHMARKS.md).
+ * waits (ms). Under the mixed GET/UpdateOpportunity benchmark four turns make groups two and a half times
+ * larger (4.4 units to about 11) for 1.4 ms more per write, and the server serves 11% more requests; two turns
+ * gave 8% (BENCHMARKS.md).
  */
 const GROUP_WAIT_TURNS = 4;
 const GROUP_WAIT_MS = 5;
