@@ -434,6 +434,37 @@ for (const engine of engines) {
       assert.deepEqual(order, ['first ran', 'second ran', 'first answered']);
     });
 
+    if (engine.name.startsWith('SQLite')) it('lets writes queued over the next event-loop turns join the same commit (SQLite)', async () => {
+      const before = store.version('opportunity');
+      const first = store.transaction((uow) => uow.put(opportunityKind, opportunity(1)));
+      // Two turns later (a busy server's next requests), another write comes in.
+      await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+      const second = store.transaction((uow) => uow.put(opportunityKind, opportunity(2)));
+      await Promise.all([first, second]);
+      // One group, one commit: the kind's change count moved once.
+      assert.equal(store.version('opportunity'), before + 1);
+      const third = store.transaction((uow) => uow.put(opportunityKind, opportunity(3)));
+      await third;
+      assert.equal(store.version('opportunity'), before + 2, 'a write after the group was answered commits on its own');
+    });
+
+    if (engine.name.startsWith('SQLite')) it('answers right whatever the page size, past the statements a connection keeps prepared (SQLite)', async () => {
+      await store.transaction(async (uow) => {
+        for (let i = 1; i <= 5; i++) await uow.put(opportunityKind, opportunity(i));
+      });
+      const page = (limit: number) =>
+        store.transaction((uow) => uow.query(opportunityKind, { where: { accountId: ACCOUNT }, sort: { by: 'idOrder' }, limit }), { readOnly: true });
+      // Each limit is a statement of its own (the LIMIT is in its text); 2,100 of them pass the 2,000 kept.
+      for (let limit = 1; limit <= 2100; limit++) {
+        const { items, next } = await page(limit);
+        assert.equal(items.length, Math.min(limit, 5));
+        assert.equal(next !== undefined, limit < 5);
+      }
+      // The first ones were dropped from the cache and are prepared again.
+      assert.deepEqual((await page(2)).items.map((o) => o.id), [opportunity(1).id, opportunity(2).id]);
+      await assert.rejects(page(1.5), /positive integer/);
+    });
+
     it('never shows a read what a write has not committed yet', async () => {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
