@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { callRaw, startTestServer } from './helpers.js';
-import { minimalOpportunityInput } from './fixtures.js';
+import { minimalOpportunityInput, type MinimalOpportunitySubject } from './fixtures.js';
 import { opportunityView } from '../src/resources/opportunities.js';
 import { opportunityKind } from '../src/store/kinds.js';
 import type { OpportunityRecord } from '../src/store/records.js';
@@ -24,6 +24,12 @@ describe('GetOpportunity from the stored view', () => {
 
   const get = async (id: string, accountId?: string) => callRaw(server.endpoint, 'GetOpportunity', { Catalog: 'Sandbox', Identifier: id }, accountId);
   const storedView = (id: string) => server.services.store.transaction((uow) => uow.getView(opportunityKind, ['Sandbox', id]), { readOnly: true });
+  /** Creates an opportunity through the API; returns its id. */
+  const create = async (token: string, subject: MinimalOpportunitySubject) => {
+    const created = await callRaw(server.endpoint, 'CreateOpportunity', minimalOpportunityInput(token, subject));
+    assert.equal(created.status, 200, created.body);
+    return created.json().Id as string;
+  };
   /** Saves the record again without a view, as a file written before views existed holds it. */
   const dropView = (id: string) =>
     server.services.store.transaction(async (uow) => {
@@ -33,13 +39,7 @@ describe('GetOpportunity from the stored view', () => {
     });
 
   it('answers the same bytes from the view as from rendering the record, after creation and after each change', async () => {
-    const created = await callRaw(
-      server.endpoint,
-      'CreateOpportunity',
-      minimalOpportunityInput('view-1', { company: 'Viewco', title: 'Stored view', businessProblem: 'The customer wants answers that parse nothing on the way out.' }),
-    );
-    assert.equal(created.status, 200, created.body);
-    const id = created.json().Id as string;
+    const id = await create('view-1', { company: 'Viewco', title: 'Stored view', businessProblem: 'The customer wants answers that parse nothing on the way out.' });
 
     const fromView = await get(id);
     assert.equal(fromView.status, 200, fromView.body);
@@ -70,12 +70,7 @@ describe('GetOpportunity from the stored view', () => {
   });
 
   it('answers ResourceNotFoundException to another account, with or without a stored view', async () => {
-    const created = await callRaw(
-      server.endpoint,
-      'CreateOpportunity',
-      minimalOpportunityInput('view-2', { company: 'Hiddenco', title: 'Not yours', businessProblem: 'The customer wants its data kept to the owning account.' }),
-    );
-    const id = created.json().Id as string;
+    const id = await create('view-2', { company: 'Hiddenco', title: 'Not yours', businessProblem: 'The customer wants its data kept to the owning account.' });
     for (const stage of ['with a view', 'without a view']) {
       const refused = await get(id, OTHER_ACCOUNT);
       assert.equal(refused.status, 404, stage);
@@ -86,12 +81,7 @@ describe('GetOpportunity from the stored view', () => {
   });
 
   it('hides a record that is not visible even when it has a view', async () => {
-    const created = await callRaw(
-      server.endpoint,
-      'CreateOpportunity',
-      minimalOpportunityInput('view-3', { company: 'Ghostco', title: 'Hidden referral', businessProblem: 'The customer stands for an AWS referral nobody accepted yet.' }),
-    );
-    const id = created.json().Id as string;
+    const id = await create('view-3', { company: 'Ghostco', title: 'Hidden referral', businessProblem: 'The customer stands for an AWS referral nobody accepted yet.' });
     await server.services.store.transaction(async (uow) => {
       const record = (await uow.get(opportunityKind, ['Sandbox', id]))!;
       await uow.put(opportunityKind, { ...record, visible: false }, JSON.stringify(opportunityView(record)));
